@@ -1,0 +1,363 @@
+"""The learner's app as checks see it: Flask's test client API, served by a worker.
+
+Check authors use these as they would Flask's own objects::
+
+    def test_index(client):
+        response = client.get("/")
+        assert response.status_code == 200
+
+Each request travels to the worker process (see :mod:`grader.sandbox`); the
+response comes back as plain data, so nothing here runs learner code.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import Headers
+
+from grader import protocol
+from grader.errors import CheckFailure, LoadFailed
+from grader.sandbox import REQUEST_TIMEOUT, Sandbox, Worker, WorkerSpec
+
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the learner's ``app.url_map``."""
+
+    rule: str
+    endpoint: str
+    methods: frozenset[str]
+    arguments: frozenset[str]
+    converters: Mapping[str, str]  # argument -> converter class name
+
+
+class UrlMap:
+    """The rules of the learner's URL map, iterable like ``app.url_map.iter_rules()``."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self._rules = rules
+
+    def iter_rules(self, endpoint: str | None = None) -> Iterator[Rule]:
+        return (rule for rule in self._rules if endpoint is None or rule.endpoint == endpoint)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def find(self, rule: str) -> Rule | None:
+        """The rule whose text is ``rule`` (for example ``"/user/<name>"``), if any."""
+        return next((r for r in self._rules if r.rule == rule), None)
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    """What the judge sent, kept to tell the learner."""
+
+    method: str
+    path: str
+    query_string: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str = ""
+
+    @property
+    def url(self) -> str:
+        return self.path + (f"?{self.query_string}" if self.query_string else "")
+
+    def __str__(self) -> str:
+        lines = [f"{self.method} {self.url}"]
+        lines += [f"{key}: {value}" for key, value in self.headers]
+        if self.body:
+            lines.append(self.body)
+        return "\n".join(lines)
+
+
+@dataclass
+class Response:
+    """A response from the learner's app, shaped like Flask's test response."""
+
+    status_code: int
+    status: str
+    headers: Headers
+    data: bytes
+    request: RequestInfo
+    #: The learner's exception when the view raised: ``{"type", "message", "traceback"}``.
+    error: dict[str, str] | None = None
+
+    @property
+    def text(self) -> str:
+        return self.data.decode(self.headers.get("Content-Type", "").partition("charset=")[2] or "utf-8", "replace")
+
+    def get_data(self, as_text: bool = False) -> bytes | str:
+        return self.text if as_text else self.data
+
+    @property
+    def mimetype(self) -> str:
+        return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("Content-Type")
+
+    @property
+    def is_json(self) -> bool:
+        mime = self.mimetype
+        return mime == "application/json" or (mime.startswith("application/") and mime.endswith("+json"))
+
+    def get_json(self, force: bool = False, silent: bool = False) -> Any:
+        """The body parsed as JSON, or None when it is not JSON (unless ``force``)."""
+        if not (force or self.is_json):
+            return None
+        try:
+            return jsonlib.loads(self.data)
+        except ValueError:
+            if silent:
+                return None
+            raise
+
+    @property
+    def json(self) -> Any:
+        return self.get_json()
+
+    @property
+    def location(self) -> str | None:
+        return self.headers.get("Location")
+
+    @property
+    def allow(self) -> set[str]:
+        return {m.strip().upper() for m in self.headers.get("Allow", "").split(",") if m.strip()}
+
+
+class Client:
+    """A test client of the learner's app; each keeps its own cookies."""
+
+    def __init__(self, app: LearnerApp, client_id: int) -> None:
+        self._app = app
+        self._id = client_id
+
+    def open(
+        self,
+        path: str = "/",
+        method: str = "GET",
+        *,
+        query_string: Mapping[str, Any] | str | None = None,
+        headers: Mapping[str, str] | list[tuple[str, str]] | None = None,
+        data: bytes | str | Mapping[str, str] | None = None,
+        json: Any = _MISSING,
+        content_type: str | None = None,
+        follow_redirects: bool = False,
+        timeout: float | None = None,
+    ) -> Response:
+        header_list = [(str(k), str(v)) for k, v in (headers.items() if isinstance(headers, Mapping) else headers or [])]
+        message: dict[str, Any] = {
+            "op": "request",
+            "client": self._id,
+            "method": method.upper(),
+            "path": path,
+            "headers": header_list,
+            "follow_redirects": follow_redirects,
+        }
+        if query_string is not None:
+            message["query_string"] = query_string if isinstance(query_string, str) else dict(query_string)
+        body_text = ""
+        if json is not _MISSING:
+            message["json"] = json
+            body_text = jsonlib.dumps(json)
+        if data is not None:
+            if isinstance(data, bytes):
+                message["data"] = protocol.encode_bytes(data)
+                body_text = data.decode("utf-8", "replace")
+            elif isinstance(data, str):
+                message["data"] = data
+                body_text = data
+            else:
+                message["data"] = {str(k): str(v) for k, v in data.items()}
+                body_text = urlencode(message["data"])
+        if content_type:
+            message["content_type"] = content_type
+            header_list = [*header_list, ("Content-Type", content_type)]
+        elif json is not _MISSING:
+            header_list = [*header_list, ("Content-Type", "application/json")]
+        elif isinstance(data, Mapping):
+            header_list = [*header_list, ("Content-Type", "application/x-www-form-urlencoded")]
+        qs = query_string if isinstance(query_string, str) else urlencode(query_string or {})
+        request = RequestInfo(method.upper(), path, qs, tuple(header_list), body_text)
+        reply = self._app._exchange(message, timeout, what=f"answering {request.method} {request.url}")
+        return Response(
+            status_code=int(reply["status_code"]),
+            status=str(reply["status"]),
+            headers=Headers([(str(k), str(v)) for k, v in reply["headers"]]),
+            data=protocol.decode_bytes(reply["body"]),
+            request=request,
+            error=reply.get("error"),
+        )
+
+    def get(self, path: str = "/", **kwargs: Any) -> Response:
+        return self.open(path, "GET", **kwargs)
+
+    def post(self, path: str = "/", **kwargs: Any) -> Response:
+        return self.open(path, "POST", **kwargs)
+
+    def put(self, path: str = "/", **kwargs: Any) -> Response:
+        return self.open(path, "PUT", **kwargs)
+
+    def patch(self, path: str = "/", **kwargs: Any) -> Response:
+        return self.open(path, "PATCH", **kwargs)
+
+    def delete(self, path: str = "/", **kwargs: Any) -> Response:
+        return self.open(path, "DELETE", **kwargs)
+
+    def head(self, path: str = "/", **kwargs: Any) -> Response:
+        return self.open(path, "HEAD", **kwargs)
+
+    def options(self, path: str = "/", **kwargs: Any) -> Response:
+        return self.open(path, "OPTIONS", **kwargs)
+
+
+@dataclass
+class LearnerApp:
+    """The learner's Flask app, loaded in its own worker process.
+
+    Attributes mirror the app's public state (``import_name``, ``url_map``,
+    ``config``, ...) as it was when the module finished loading; call
+    :meth:`refresh` to read it again after requests.
+    """
+
+    worker: Worker
+    request_timeout: float = REQUEST_TIMEOUT
+    _snapshot: dict[str, Any] = field(default_factory=dict)
+    _next_client: int = 0
+
+    @classmethod
+    def load(cls, sandbox: Sandbox, spec: WorkerSpec, request_timeout: float = REQUEST_TIMEOUT) -> LearnerApp:
+        """Start a worker for ``spec``; raises LoadFailed when the module does not load."""
+        worker = sandbox.spawn(spec)
+        hello = worker.hello
+        if not hello.get("ok"):
+            worker.kill()
+            raise LoadFailed(
+                str(hello.get("kind", "import_error")),
+                str(hello.get("message", "The module could not be loaded.")),
+                str(hello.get("traceback", "")),
+            )
+        return cls(worker, request_timeout, dict(hello["snapshot"]))
+
+    # -- the app's public state
+
+    @property
+    def import_name(self) -> str:
+        return self._snapshot["import_name"]
+
+    @property
+    def name(self) -> str:
+        return self._snapshot["name"]
+
+    @property
+    def module_name(self) -> str:
+        """The ``__name__`` the learner's module had when it created the app."""
+        return self._snapshot["module_name"]
+
+    @property
+    def debug(self) -> bool:
+        return bool(self._snapshot["debug"])
+
+    @property
+    def secret_key_set(self) -> bool:
+        return bool(self._snapshot["secret_key_set"])
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return self._snapshot["config"]
+
+    @property
+    def url_map(self) -> UrlMap:
+        return UrlMap(
+            [
+                Rule(
+                    rule=r["rule"],
+                    endpoint=r["endpoint"],
+                    methods=frozenset(r["methods"]),
+                    arguments=frozenset(r["arguments"]),
+                    converters=dict(r["converters"]),
+                )
+                for r in self._snapshot["rules"]
+            ]
+        )
+
+    @property
+    def converters(self) -> list[str]:
+        """Names usable in rules, such as ``int`` or a custom ``list``."""
+        return list(self._snapshot["converters"])
+
+    @property
+    def hooks(self) -> dict[str, list[str]]:
+        """Names of the app's request hook functions, by kind."""
+        return self._snapshot["hooks"]
+
+    @property
+    def error_handlers(self) -> list[dict[str, Any]]:
+        """``{"code", "exception", "function"}`` for each registered error handler."""
+        return self._snapshot["error_handlers"]
+
+    @property
+    def run_calls(self) -> list[dict[str, Any]]:
+        """Each call of ``app.run`` (or ``run_simple``), recorded instead of serving."""
+        return self._snapshot["run_calls"]
+
+    def refresh(self) -> LearnerApp:
+        self._snapshot = dict(self._exchange({"op": "snapshot"}, None, what="describing the app")["snapshot"])
+        return self
+
+    # -- acting on the app
+
+    def test_client(self) -> Client:
+        client = Client(self, self._next_client)
+        self._next_client += 1
+        return client
+
+    def url_for(self, endpoint: str, **values: Any) -> str:
+        """``flask.url_for(endpoint, **values)`` inside the learner's app."""
+        call = f"url_for({', '.join([repr(endpoint)] + [f'{k}={v!r}' for k, v in values.items()])})"
+        reply = self._exchange({"op": "url_for", "endpoint": endpoint, "values": values}, None, what=call)
+        if not reply.get("ok"):
+            error = reply.get("error") or {}
+            raise CheckFailure(
+                f"{call} raised {error.get('type', 'an error')}: {error.get('message', '')}",
+                learner_traceback=error.get("traceback"),
+            )
+        return str(reply["url"])
+
+    def call(self, function: str, *args: Any, path: str = "/", **kwargs: Any) -> Any:
+        """Call the learner's module-level ``function`` inside a request context for ``path``."""
+        reply = self._exchange(
+            {"op": "call", "name": function, "args": list(args), "kwargs": kwargs, "path": path},
+            None,
+            what=f"calling {function}()",
+        )
+        if reply.get("missing"):
+            raise CheckFailure(f"app.py has no function named `{function}`.")
+        if not reply.get("ok"):
+            error = reply.get("error") or {}
+            raise CheckFailure(
+                f"{function}() raised {error.get('type', 'an error')}: {error.get('message', '')}",
+                learner_traceback=error.get("traceback"),
+            )
+        return reply.get("value")
+
+    def output(self) -> str:
+        """The end of what the learner's code printed so far."""
+        return self.worker.output_tail()
+
+    def close(self) -> None:
+        self.worker.kill()
+
+    def _exchange(self, message: dict[str, Any], timeout: float | None, what: str) -> dict[str, Any]:
+        return self.worker.exchange(message, timeout or self.request_timeout, what)

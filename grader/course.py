@@ -1,0 +1,85 @@
+"""The course: where the exercises, solutions and checks live, and finding exercises by name."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.exercise import FOLDER, METADATA, Exercise, ExerciseError
+
+ENV_ROOT = "FLASK_GRADER_COURSE"
+
+
+@dataclass(frozen=True)
+class Course:
+    """The grader's own tree: ``exercises/`` (with checks) and ``solutions/``."""
+
+    root: Path
+
+    @property
+    def exercises_dir(self) -> Path:
+        return self.root / "exercises"
+
+    @property
+    def solutions_dir(self) -> Path:
+        return self.root / "solutions"
+
+    @classmethod
+    def locate(cls, explicit: Path | None = None) -> Course:
+        """The course given, else ``$FLASK_GRADER_COURSE``, else the nearest one above
+        the working directory, else the one this package was installed from."""
+        candidates = [explicit] if explicit else []
+        if os.environ.get(ENV_ROOT):
+            candidates.append(Path(os.environ[ENV_ROOT]))
+        if not candidates:
+            cwd = Path.cwd().resolve()
+            candidates += [cwd, *cwd.parents, Path(__file__).resolve().parent.parent]
+        for candidate in candidates:
+            if _is_course(candidate):
+                return cls(candidate.resolve())
+        if explicit or os.environ.get(ENV_ROOT):
+            raise ExerciseError(f"{candidates[0]}: not a course (no exercises/NN_slug/{METADATA} inside)")
+        raise ExerciseError(
+            "No course found: run flask-grader inside the flask-grader folder, "
+            f"or set {ENV_ROOT} to it."
+        )
+
+    def exercises(self) -> list[Exercise]:
+        """Every exercise, in order. Raises ExerciseError for the first malformed one."""
+        found = [Exercise.load(path) for path in sorted(self.exercises_dir.iterdir()) if FOLDER.match(path.name)]
+        orders = [exercise.order for exercise in found]
+        duplicate = next((o for o in orders if orders.count(o) > 1), None)
+        if duplicate is not None:
+            raise ExerciseError(f"{self.exercises_dir}: two exercises have order {duplicate}")
+        return sorted(found, key=lambda exercise: exercise.order)
+
+    def resolve(self, name: str) -> Exercise | None:
+        """The exercise named by number (``4``, ``04``), slug (``converters``) or folder
+        (``04_converters``, also as a path); None when there is none."""
+        key = Path(name.rstrip("/")).name
+        for exercise in self.exercises():
+            if key in (exercise.id, exercise.slug, exercise.number) or (key.isdigit() and int(key) == exercise.order):
+                return exercise
+        return None
+
+
+def submission_folder(root: Path, exercise: Exercise) -> Path | None:
+    """The folder for ``exercise`` under a submission root laid out like ``exercises/``:
+    the same folder name, else the same number, else the same slug."""
+    exact = root / exercise.id
+    if exact.is_dir():
+        return exact
+    if not root.is_dir():
+        return None
+    for path in sorted(root.iterdir()):
+        match = FOLDER.match(path.name)
+        if path.is_dir() and match and (match["number"] == exercise.number or match["slug"] == exercise.slug):
+            return path
+    by_slug = root / exercise.slug
+    return by_slug if by_slug.is_dir() else None
+
+
+def _is_course(path: Path) -> bool:
+    exercises = path / "exercises"
+    return exercises.is_dir() and any((child / METADATA).is_file() for child in exercises.iterdir())

@@ -1,0 +1,128 @@
+"""Exceptions that end a check, grouped by the status they give it.
+
+* :class:`CheckFailure` (and a plain ``AssertionError``): the app behaved wrongly,
+  status ``failed``.
+* :class:`WorkerTimeout`: the app did not answer in time, status ``timeout``.
+* :class:`SubmissionError` subclasses: the app could not be examined at all
+  (it did not load, or its process died), status ``error``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CheckFailure(AssertionError):
+    """A check saw behaviour other than the contract's.
+
+    ``summary`` is one line in the learner's words; ``request``, ``expected`` and
+    ``actual`` say what was sent, what should have come back and what did.
+    ``learner_traceback`` is the traceback of the learner's code, when it raised.
+    """
+
+    def __init__(
+        self,
+        summary: str,
+        *,
+        request: str | None = None,
+        expected: str | None = None,
+        actual: str | None = None,
+        learner_traceback: str | None = None,
+        output: str | None = None,
+    ) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.request = request
+        self.expected = expected
+        self.actual = actual
+        self.learner_traceback = learner_traceback
+        self.output = output
+
+    def details(self) -> dict[str, Any]:
+        return {
+            key: value
+            for key, value in (
+                ("request", self.request),
+                ("expected", self.expected),
+                ("actual", self.actual),
+                ("traceback", self.learner_traceback),
+                ("output", self.output),
+            )
+            if value
+        }
+
+    def __str__(self) -> str:
+        lines = [self.summary]
+        for label, value in (
+            ("request", self.request),
+            ("expected", self.expected),
+            ("got", self.actual),
+        ):
+            if value:
+                lines.append(f"{label + ':':9} {_indent(value, 10)}")
+        if self.learner_traceback:
+            lines.append("your code raised:")
+            lines.append(_indent("  " + self.learner_traceback.rstrip(), 2))
+        return "\n".join(lines)
+
+
+class SubmissionError(Exception):
+    """The learner's app could not be examined; the check scores zero."""
+
+    status = "error"
+
+    def __init__(self, message: str, learner_traceback: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.learner_traceback = learner_traceback
+
+    def __str__(self) -> str:
+        if self.learner_traceback:
+            return f"{self.message}\n{self.learner_traceback.rstrip()}"
+        return self.message
+
+
+class LoadFailed(SubmissionError):
+    """The module did not load: syntax error, exception at import, no ``app``..."""
+
+    def __init__(self, kind: str, message: str, learner_traceback: str = "") -> None:
+        super().__init__(message, learner_traceback)
+        self.kind = kind
+
+
+class WorkerCrashed(SubmissionError):
+    """The worker process died (``os._exit``, a crash, a limit) while doing ``what``."""
+
+    def __init__(self, what: str, output: str = "") -> None:
+        message = f"The app's process ended unexpectedly while {what}."
+        if output.strip():
+            message += "\nIt printed, last:\n" + _indent(output.rstrip(), 2, first=True)
+        super().__init__(message)
+        self.what = what
+
+
+class ResponseTooLarge(SubmissionError):
+    def __init__(self, what: str, size: int) -> None:
+        super().__init__(
+            f"The app's answer while {what} was {size:,} bytes, more than the grader reads."
+        )
+
+
+class WorkerTimeout(Exception):
+    """The app did not answer within ``seconds`` while doing ``what``."""
+
+    status = "timeout"
+
+    def __init__(self, what: str, seconds: float) -> None:
+        super().__init__(
+            f"Timed out after {seconds:g} s while {what}: look for an endless loop "
+            "or a call that waits forever."
+        )
+        self.what = what
+        self.seconds = seconds
+
+
+def _indent(text: str, width: int, first: bool = False) -> str:
+    pad = " " * width
+    body = text.replace("\n", "\n" + pad)
+    return pad + body if first else body

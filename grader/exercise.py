@@ -1,0 +1,215 @@
+"""One exercise: its folder, its metadata YAML (validated on load) and its checks.
+
+An exercise folder ``exercises/NN_slug/`` holds ``README.md``, the starter
+``app.py``, ``exercise.yaml`` and ``checks.py``. The YAML::
+
+    title: Your first route          # required
+    concept: routes and view functions  # required
+    order: 2                         # required, equals NN
+    hints:                           # required, from a nudge to nearly the answer
+      - ...
+    checks:                          # optional: points (default 1) and a hint per check
+      index: 2
+      about: {points: 1, hint: "..."}
+    files: [app.py]                  # optional: what the learner writes (default app.py)
+    assets: [static]                 # optional: shipped files the app needs at run time
+
+A check is a function ``test_NAME`` in ``checks.py``; its name is ``NAME``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+FOLDER = re.compile(r"^(?P<number>\d{2})_(?P<slug>[a-z0-9_]+)$")
+METADATA = "exercise.yaml"
+CHECKS = "checks.py"
+CHECK_PREFIX = "test_"
+
+
+class ExerciseError(Exception):
+    """An exercise folder or its metadata is malformed; the message names file and field."""
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    name: str
+    points: float = 1.0
+    hint: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    path: Path
+    number: str
+    slug: str
+    title: str
+    concept: str
+    order: int
+    hints: tuple[str, ...]
+    checks: tuple[CheckSpec, ...]
+    files: tuple[str, ...] = ("app.py",)
+    assets: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.path.name
+
+    @property
+    def checks_file(self) -> Path:
+        return self.path / CHECKS
+
+    @property
+    def max_score(self) -> float:
+        return sum(check.points for check in self.checks)
+
+    def check(self, name: str) -> CheckSpec | None:
+        return next((check for check in self.checks if check.name == name), None)
+
+    @classmethod
+    def load(cls, path: Path) -> Exercise:
+        """Read and validate ``path/exercise.yaml`` against ``path/checks.py``."""
+        match = FOLDER.match(path.name)
+        if not match:
+            raise ExerciseError(f"{path}: an exercise folder is named NN_slug, like 02_first_route")
+        meta_path = path / METADATA
+        data = _read_yaml(meta_path)
+        field = _Fields(meta_path, data)
+        order = field.integer("order")
+        if order != int(match["number"]):
+            raise ExerciseError(f"{meta_path}: field `order` is {order}, but the folder is numbered {match['number']}")
+        declared = _check_functions(path / CHECKS)
+        checks = tuple(
+            CheckSpec(name, *field.check(name), description=doc)
+            for name, doc in declared.items()
+        )
+        for name in field.optional_mapping("checks"):
+            if name not in declared:
+                known = ", ".join(declared) or "none"
+                raise ExerciseError(
+                    f"{meta_path}: field `checks.{name}` names no check in {CHECKS} "
+                    f"(a check is a function test_{name}; its checks are: {known})"
+                )
+        for name in (*field.string_list("files", default=["app.py"]), *field.string_list("assets", default=[])):
+            if Path(name).is_absolute() or ".." in Path(name).parts:
+                raise ExerciseError(f"{meta_path}: `{name}` must be a path inside the exercise folder")
+        for asset in field.string_list("assets", default=[]):
+            if not (path / asset).exists():
+                raise ExerciseError(f"{meta_path}: field `assets` names {asset}, which is not in {path}")
+        return cls(
+            path=path,
+            number=match["number"],
+            slug=match["slug"],
+            title=field.string("title"),
+            concept=field.string("concept"),
+            order=order,
+            hints=tuple(field.string_list("hints", min_items=1)),
+            checks=checks,
+            files=tuple(field.string_list("files", default=["app.py"])),
+            assets=tuple(field.string_list("assets", default=[])),
+        )
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExerciseError(f"{path}: missing (every exercise needs its metadata file)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExerciseError(f"{path}: cannot be read: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ExerciseError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ExerciseError(f"{path}: must be a mapping of fields (title, concept, order, hints, ...)")
+    return data
+
+
+def _check_functions(path: Path) -> dict[str, str]:
+    """Check names declared in ``checks.py``, in file order, with their docstrings' first line."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except FileNotFoundError:
+        raise ExerciseError(f"{path}: missing (every exercise needs its checks)") from None
+    except SyntaxError as exc:
+        raise ExerciseError(f"{path}: syntax error at line {exc.lineno}: {exc.msg}") from None
+    checks = {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith(CHECK_PREFIX):
+            doc = (ast.get_docstring(node) or "").strip().splitlines()
+            checks[node.name[len(CHECK_PREFIX) :]] = doc[0] if doc else ""
+    if not checks:
+        raise ExerciseError(f"{path}: defines no check (a function named test_...)")
+    return checks
+
+
+class _Fields:
+    """Typed access to the metadata's fields, with errors naming file and field."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+        unknown = set(data) - {"title", "concept", "order", "hints", "checks", "files", "assets"}
+        if unknown:
+            raise ExerciseError(f"{path}: unknown field `{sorted(unknown)[0]}`")
+
+    def _error(self, field: str, problem: str) -> ExerciseError:
+        return ExerciseError(f"{self.path}: field `{field}` {problem}")
+
+    def _required(self, field: str) -> Any:
+        if field not in self.data or self.data[field] is None:
+            raise self._error(field, "is missing")
+        return self.data[field]
+
+    def string(self, field: str) -> str:
+        value = self._required(field)
+        if not isinstance(value, str) or not value.strip():
+            raise self._error(field, "must be a non-empty string")
+        return value.strip()
+
+    def integer(self, field: str) -> int:
+        value = self._required(field)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self._error(field, f"must be a whole number, got {value!r}")
+        return value
+
+    def string_list(self, field: str, *, default: list[str] | None = None, min_items: int = 0) -> list[str]:
+        value = self.data.get(field, default) if default is not None else self._required(field)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self._error(field, "must be a list of non-empty strings")
+        if len(value) < min_items:
+            raise self._error(field, f"needs at least {min_items} item(s)")
+        return [v.strip() for v in value]
+
+    def optional_mapping(self, field: str) -> dict[str, Any]:
+        value = self.data.get(field) or {}
+        if not isinstance(value, dict):
+            raise self._error(field, "must be a mapping of check name to points or {points, hint}")
+        return value
+
+    def check(self, name: str) -> tuple[float, str]:
+        """(points, hint) of check ``name``: 1 point and no hint unless the YAML says."""
+        entry = self.optional_mapping("checks").get(name, 1)
+        where = f"checks.{name}"
+        if isinstance(entry, dict):
+            unknown = set(entry) - {"points", "hint"}
+            if unknown:
+                raise self._error(where, f"has an unknown key `{sorted(unknown)[0]}` (use points and hint)")
+            points, hint = entry.get("points", 1), entry.get("hint", "")
+        else:
+            points, hint = entry, ""
+        if isinstance(points, bool) or not isinstance(points, (int, float)):
+            raise self._error(where, f"points must be a number, got {points!r}")
+        if points <= 0:
+            raise self._error(where, f"points must be positive, got {points!r} (a check worth nothing teaches nothing)")
+        if not isinstance(hint, str):
+            raise self._error(where, "hint must be a string")
+        return float(points), hint.strip()

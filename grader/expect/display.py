@@ -1,0 +1,24 @@
+"""How values are shown to learners in feedback: short, exact, visibly cut."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+#: Characters of a body shown before it is cut with a visible marker.
+BODY_LIMIT = 400
+
+
+def quote(text: str, limit: int = BODY_LIMIT) -> str:
+    """``text`` as a Python string literal, so spaces and newlines show; cut past ``limit``."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r} [... {len(text) - limit} more characters cut]"
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def methods(names: set[str] | frozenset[str]) -> str:
+    return "{" + ", ".join(sorted(names)) + "}"

@@ -1,0 +1,182 @@
+"""Expectations about one response: status, body, headers, JSON, redirects."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from grader.client import Response
+from grader.errors import CheckFailure
+from grader.expect.display import json_text, methods, quote
+
+
+class ResponseExpectation:
+    """Chainable checks on a response; each failure names request, expected and actual.
+
+    >>> expect(client.get("/")).status(200).body("<p>Hello World</p>")
+    """
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+    # -- status
+
+    def status(self, *codes: int) -> ResponseExpectation:
+        """The status is one of ``codes`` (302 or 303 for a temporary redirect...)."""
+        if self.response.status_code not in codes:
+            wanted = " or ".join(str(code) for code in codes)
+            self.fail(
+                f"{self._request_line} answered {self.response.status}, expected status {wanted}.",
+                expected=f"status {wanted}",
+            )
+        return self
+
+    # -- body
+
+    def body(self, text: str) -> ResponseExpectation:
+        """The body is exactly ``text``."""
+        if self.response.text != text:
+            self.fail(f"{self._request_line} answered with a different body.", expected=quote(text))
+        return self
+
+    def html(self, text: str) -> ResponseExpectation:
+        """The body equals ``text`` once HTML entities are decoded (``&lt;`` and ``<`` alike)."""
+        if html.unescape(self.response.text) != html.unescape(text):
+            self.fail(
+                f"{self._request_line} answered with a different body.",
+                expected=quote(text) + " (compared after decoding HTML entities)",
+            )
+        return self
+
+    def contains(self, fragment: str, *, unescape: bool = False) -> ResponseExpectation:
+        """The body contains ``fragment`` (after decoding entities if ``unescape``)."""
+        text = html.unescape(self.response.text) if unescape else self.response.text
+        if fragment not in text:
+            self.fail(
+                f"{self._request_line} answered without {quote(fragment)} in its body.",
+                expected=f"a body containing {quote(fragment)}",
+            )
+        return self
+
+    def empty(self) -> ResponseExpectation:
+        """The body is empty (as for HEAD, 204 and 304)."""
+        if self.response.data:
+            self.fail(f"{self._request_line} should answer with an empty body.", expected="an empty body")
+        return self
+
+    def escaped(self, value: str, prefix: str = "", suffix: str = "") -> ResponseExpectation:
+        """The body is ``prefix`` + ``value`` HTML-escaped + ``suffix``.
+
+        Any correct escaping passes (``&lt;``, ``&#60;``, ``&#x3c;``); what fails is
+        a raw ``<`` or ``>`` from ``value``, or a ``&`` left unescaped.
+        """
+        text = self.response.text
+        inner = text[len(prefix) : len(text) - len(suffix)] if len(text) >= len(prefix) + len(suffix) else None
+        if not (text.startswith(prefix) and text.endswith(suffix)) or inner is None:
+            self.fail(
+                f"{self._request_line} answered with a different body.",
+                expected=quote(prefix + html.escape(value, quote=False) + suffix),
+            )
+        if "<" in inner or ">" in inner or html.unescape(inner) != value:
+            self.fail(
+                f"{self._request_line} put {quote(value)} into the page without HTML-escaping it.",
+                expected=quote(prefix + html.escape(value, quote=False) + suffix)
+                + "\n(escape what the user sent: markupsafe.escape(value) or html.escape(value))",
+            )
+        return self
+
+    # -- headers
+
+    def mimetype(self, mimetype: str) -> ResponseExpectation:
+        if self.response.mimetype != mimetype:
+            self.fail(
+                f"{self._request_line} answered with Content-Type {self.response.content_type!r}, "
+                f"expected {mimetype}.",
+                expected=f"Content-Type: {mimetype}",
+            )
+        return self
+
+    def header(self, name: str, value: str | Callable[[str], bool] | None = None) -> ResponseExpectation:
+        """Header ``name`` is present (and equals ``value``, or satisfies it if callable)."""
+        actual = self.response.headers.get(name)
+        if actual is None:
+            self.fail(
+                f"{self._request_line} answered without a {name} header.",
+                expected=f"{name}: {value}" if isinstance(value, str) else f"a {name} header",
+            )
+        if value is not None and not (value(actual) if callable(value) else actual == value):
+            self.fail(
+                f"{self._request_line} answered with {name}: {actual!r}.",
+                expected=f"{name}: {value}" if isinstance(value, str) else f"another {name} header",
+            )
+        return self
+
+    def allow(self, expected: Iterable[str], *, exact: bool = False) -> ResponseExpectation:
+        """The ``Allow`` header lists ``expected`` (at least, or exactly)."""
+        wanted = {m.upper() for m in expected}
+        actual = self.response.allow
+        if (actual != wanted) if exact else not wanted <= actual:
+            missing = wanted - actual
+            self.fail(
+                f"{self._request_line} answered with Allow {methods(actual)}"
+                + (f", missing {methods(missing)}." if missing else "."),
+                expected=("Allow " if exact else "Allow including ") + methods(wanted),
+            )
+        return self
+
+    def redirects_to(self, location: str, *codes: int) -> ResponseExpectation:
+        """A redirect with one of ``codes`` whose Location is ``location`` (relative or absolute)."""
+        self.status(*codes)
+        actual = self.response.location or ""
+        if actual != location and not actual.endswith("://localhost" + location):
+            self.fail(
+                f"{self._request_line} redirected to {actual!r}, expected {location!r}.",
+                expected=f"Location: {location}",
+            )
+        return self
+
+    # -- JSON
+
+    def json(self, value: Any = ..., where: Callable[[Any], bool] | None = None, describe: str = "") -> ResponseExpectation:
+        """The body is JSON with an ``application/json`` type (equal to ``value`` if given)."""
+        if not self.response.is_json:
+            self.fail(
+                f"{self._request_line} did not answer JSON (Content-Type {self.response.content_type!r}).",
+                expected="Content-Type: application/json"
+                + (f" with body {json_text(value)}" if value is not ... else ""),
+            )
+        try:
+            data = self.response.get_json()
+        except ValueError:
+            self.fail(f"{self._request_line} answered a body that is not valid JSON.", expected="valid JSON")
+        if value is not ... and data != value:
+            self.fail(f"{self._request_line} answered different JSON.", expected=json_text(value))
+        if where is not None and not where(data):
+            self.fail(f"{self._request_line} answered different JSON.", expected=describe or "other JSON")
+        return self
+
+    # -- failing
+
+    def fail(self, summary: str, *, expected: str) -> None:
+        """Raise a CheckFailure describing this response."""
+        raise CheckFailure(
+            summary,
+            request=str(self.response.request),
+            expected=expected,
+            actual=self._actual(),
+            learner_traceback=(self.response.error or {}).get("traceback"),
+        )
+
+    @property
+    def _request_line(self) -> str:
+        request = self.response.request
+        return f"{request.method} {request.url}"
+
+    def _actual(self) -> str:
+        response = self.response
+        lines = [response.status]
+        shown = ("Content-Type", "Location", "Allow")
+        lines += [f"{key}: {value}" for key, value in response.headers.items() if key in shown]
+        lines.append(f"body {quote(response.text)}" if response.data else "empty body")
+        return "\n".join(lines)

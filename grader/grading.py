@@ -1,0 +1,171 @@
+"""Grading from the outside: one judge process per submission, and verifying the course.
+
+The process that calls :func:`grade` (the CLI, a batch) runs neither checks nor
+learner code: it starts ``python -m grader.judge`` with a time limit and reads
+back the result, so nothing a submission does can take it down.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.course import Course
+from grader.exercise import Exercise
+from grader.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.sandbox import PACKAGE_PARENT
+
+#: Seconds one submission may take before the judge is stopped.
+SUBMISSION_TIMEOUT = 600.0
+
+
+def grade(
+    course: Course,
+    root: Path,
+    names: list[str] | None = None,
+    *,
+    timeout: float = SUBMISSION_TIMEOUT,
+) -> SubmissionResult:
+    """Grade the exercises ``names`` (all when None) of the submission under ``root``.
+
+    An unknown name gets an error result of its own; the others are still graded.
+    """
+    started = time.monotonic()
+    if names:
+        wanted = [(name, course.resolve(name)) for name in names]
+    else:
+        wanted = [(exercise.id, exercise) for exercise in course.exercises()]
+    ids = list(dict.fromkeys(exercise.id for _, exercise in wanted if exercise is not None))
+    judged = {e.id: e for e in run_judge(course, root, ids, timeout).exercises} if ids else {}
+    results, seen = [], set()
+    for name, exercise in wanted:
+        if exercise is None:
+            results.append(unknown_exercise(name))
+        elif exercise.id not in seen:
+            seen.add(exercise.id)
+            results.append(judged[exercise.id])
+    return SubmissionResult(str(root), results, time.monotonic() - started)
+
+
+def run_judge(course: Course, root: Path, ids: list[str], timeout: float) -> SubmissionResult:
+    """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
+    with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
+        job = Path(tmp, "job.json")
+        result_path = Path(tmp, "result.json")
+        log_path = Path(tmp, "judge.log")
+        job.write_text(
+            json.dumps({"course": str(course.root), "root": str(Path(root).resolve()), "exercises": ids, "result": str(result_path)}),
+            encoding="utf-8",
+        )
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "C.UTF-8",
+            "HOME": tmp,
+            "PYTHONPATH": PACKAGE_PARENT,
+            "PYTHONHASHSEED": "0",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            # Installed pytest plugins must not change grades; the judge loads its own.
+            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            "PYTEST_PLUGINS": "_hypothesis_pytestplugin",
+        }
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "grader.judge", str(job)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=tmp,
+                start_new_session=True,
+            )
+            try:
+                process.wait(timeout=timeout)
+                problem = ""
+            except subprocess.TimeoutExpired:
+                problem = f"Grading this submission took longer than {timeout:g} s and was stopped."
+            finally:
+                _kill_group(process)
+        if not problem and result_path.exists():
+            return SubmissionResult.from_dict(json.loads(result_path.read_text(encoding="utf-8")))
+        if not problem:
+            tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+            problem = f"The grader failed (exit code {process.returncode}); this is a bug in the grader:\n{tail}"
+        by_id = {exercise.id: exercise for exercise in course.exercises()}
+        return SubmissionResult(str(root), [errored(by_id[i], problem) for i in ids])
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def errored(exercise: Exercise, problem: str) -> ExerciseResult:
+    """An exercise that could not be graded: every check an error, score zero."""
+    first_line = problem.splitlines()[0] if problem else ""
+    return ExerciseResult(
+        id=exercise.id,
+        number=exercise.number,
+        slug=exercise.slug,
+        title=exercise.title,
+        concept=exercise.concept,
+        status="error",
+        score=0.0,
+        max_score=exercise.max_score,
+        message=problem,
+        checks=[
+            CheckResult(check.name, check.description, "error", 0.0, check.points, first_line)
+            for check in exercise.checks
+        ],
+    )
+
+
+def unknown_exercise(name: str) -> ExerciseResult:
+    return ExerciseResult(
+        id=name,
+        number="",
+        slug="",
+        title="",
+        concept="",
+        status="error",
+        score=0.0,
+        max_score=0.0,
+        message=f"There is no exercise named {name!r}: `flask-grader list` shows them all.",
+    )
+
+
+@dataclass
+class VerifyProblem:
+    exercise: str
+    kind: str  # "solution" or "starter"
+    message: str
+
+
+def verify(course: Course) -> tuple[list[VerifyProblem], SubmissionResult, SubmissionResult]:
+    """Every reference solution must score full marks and every starter zero."""
+    solutions = grade(course, course.solutions_dir)
+    starters = grade(course, course.exercises_dir)
+    problems = []
+    for result in solutions.exercises:
+        if not result.passed:
+            failing = [c.name for c in result.checks if not c.passed]
+            why = result.message.splitlines()[0] if result.message else f"failing checks: {', '.join(failing)}"
+            problems.append(
+                VerifyProblem(result.id, "solution", f"scores {result.score:g}/{result.max_score:g} ({why})")
+            )
+    for result in starters.exercises:
+        if result.score != 0:
+            passing = [c.name for c in result.checks if c.passed]
+            problems.append(
+                VerifyProblem(result.id, "starter", f"scores {result.score:g}, not 0 (passing: {', '.join(passing)})")
+            )
+    return problems, solutions, starters

@@ -1,0 +1,126 @@
+"""The judge: one pytest session grading one submission's exercises.
+
+It runs in its own process (``python -m grader.judge``, started by
+:mod:`grader.grading`), imports the checks and never the learner's code, which
+lives in workers (:mod:`grader.sandbox`). It writes a :class:`SubmissionResult`
+as JSON to the path it is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader import plugin
+from grader.course import Course, submission_folder
+from grader.exercise import Exercise
+from grader.plugin import ExerciseRun, JudgeState, Outcome, StatePlugin
+from grader.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.sandbox import Sandbox
+
+PYTEST_ARGS = [
+    "-q",
+    "--no-header",
+    "-p", "no:cacheprovider",  # nothing written next to the checks
+    "-p", "no:randomly",  # test order and seeds stay the grader's
+    "--noconftest",
+    "--import-mode=importlib",
+    "-o", "python_files=checks.py",
+    "-o", "python_functions=test_*",
+    "-o", "addopts=",
+    "-W", "ignore::DeprecationWarning",
+]
+
+
+def prepare(exercise: Exercise, root: Path) -> ExerciseRun:
+    """What to copy into each worker for ``exercise``, or why there is nothing to grade."""
+    folder = submission_folder(root, exercise)
+    if folder is None:
+        return ExerciseRun(exercise, problem=f"There is no folder {exercise.id} in {root}.")
+    files = []
+    for name in exercise.files:
+        source = folder / name
+        if not source.exists():
+            return ExerciseRun(exercise, problem=f"{source} is missing: write your solution there.")
+        files.append((source, name))
+    files += [(exercise.path / asset, asset) for asset in exercise.assets]
+    return ExerciseRun(exercise, files=tuple(files))
+
+
+def judge(course: Course, root: Path, exercise_ids: list[str]) -> SubmissionResult:
+    """Grade the exercises ``exercise_ids`` of the submission under ``root``."""
+    started = time.monotonic()
+    by_id = {exercise.id: exercise for exercise in course.exercises()}
+    runs = [prepare(by_id[exercise_id], root) for exercise_id in exercise_ids]
+    runnable = {run.exercise.path.resolve(): run for run in runs if not run.problem}
+    if runnable:
+        with Sandbox() as sandbox:
+            sandbox.start()  # the zygote boots while pytest collects
+            state = JudgeState(sandbox, runnable)
+            checks = [str(run.exercise.checks_file) for run in runnable.values()]
+            pytest.main(
+                [*checks, *PYTEST_ARGS, "--rootdir", str(course.root)],
+                plugins=[plugin, StatePlugin(state)],
+            )
+    exercises = [assemble(run) for run in runs]
+    return SubmissionResult(str(root), exercises, time.monotonic() - started)
+
+
+def assemble(run: ExerciseRun) -> ExerciseResult:
+    """Score one exercise from its checks' outcomes."""
+    exercise = run.exercise
+    problem = run.problem
+    if not problem and run.load_error is not None:
+        problem = str(run.load_error)
+    if not problem and run.collect_error:
+        problem = f"The checks of this exercise could not be loaded (a bug in the grader):\n{run.collect_error}"
+    checks = []
+    for spec in exercise.checks:
+        if problem:
+            outcome = Outcome("error", problem.splitlines()[0])
+        else:
+            outcome = run.outcomes.get(spec.name) or Outcome("error", "This check did not run (a bug in the grader).")
+        checks.append(
+            CheckResult(
+                name=spec.name,
+                description=spec.description,
+                status=outcome.status,
+                points=spec.points if outcome.status == "passed" else 0.0,
+                max_points=spec.points,
+                message=outcome.message,
+                hint=spec.hint if outcome.status != "passed" else "",
+                example=outcome.example,
+                details=outcome.details,
+            )
+        )
+    return ExerciseResult(
+        id=exercise.id,
+        number=exercise.number,
+        slug=exercise.slug,
+        title=exercise.title,
+        concept=exercise.concept,
+        status="error" if problem else "graded",
+        score=sum(check.points for check in checks),
+        max_score=exercise.max_score,
+        message=problem,
+        checks=checks,
+    )
+
+
+def main() -> int:
+    """``python -m grader.judge JOB``: JOB is a JSON file naming course, root, exercises, result."""
+    job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    result = judge(Course(Path(job["course"])), Path(job["root"]), list(job["exercises"]))
+    tmp = Path(job["result"] + ".tmp")
+    tmp.write_text(result.to_json(), encoding="utf-8")
+    os.replace(tmp, job["result"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

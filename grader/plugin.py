@@ -1,0 +1,204 @@
+"""The pytest plugin that turns a pytest session into grading.
+
+Fixtures for checks:
+
+* ``app``: the learner's app, freshly loaded in its own worker for this check;
+* ``client``: ``app.test_client()``;
+* ``main_app``: the learner's module run as ``__main__``, with ``app.run`` recorded;
+* ``spawn_app``: ``spawn_app(mode="import"|"main", module_name="app")`` for more.
+
+Hooks record each check's outcome for :mod:`grader.judge`. Hypothesis runs
+derandomized, without a database or deadline, so a grade never depends on the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.errors import Flaky
+
+from grader.client import LearnerApp
+from grader.errors import CheckFailure, SubmissionError, WorkerTimeout
+from grader.exercise import CHECK_PREFIX, Exercise
+from grader.sandbox import Sandbox, WorkerSpec
+
+settings.register_profile(
+    "flask-grader",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=False,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("flask-grader")
+
+
+@dataclass
+class Outcome:
+    status: str
+    message: str = ""
+    details: dict[str, str] = field(default_factory=dict)
+    example: str = ""
+
+
+@dataclass
+class ExerciseRun:
+    """One exercise of the submission being graded, and what became of its checks."""
+
+    exercise: Exercise
+    files: tuple[tuple[Path, str], ...] = ()  # copied into every worker's folder
+    problem: str = ""  # found before running: nothing to grade
+    load_error: SubmissionError | WorkerTimeout | None = None  # the module would not load
+    collect_error: str = ""
+    outcomes: dict[str, Outcome] = field(default_factory=dict)
+
+
+@dataclass
+class JudgeState:
+    sandbox: Sandbox
+    runs: dict[Path, ExerciseRun]
+
+    def run_for(self, check_file: Path) -> ExerciseRun:
+        return self.runs[Path(check_file).resolve().parent]
+
+
+STATE = pytest.StashKey[JudgeState]()
+OPENED = pytest.StashKey[list[LearnerApp]]()
+
+
+class StatePlugin:
+    """Hands the judge's state to the session and records what each check did."""
+
+    def __init__(self, state: JudgeState) -> None:
+        self.state = state
+        self.rootpath = Path.cwd()
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.stash[STATE] = self.state
+        self.rootpath = config.rootpath
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed and report.nodeid:
+            check_file = (self.rootpath / report.nodeid.split("::")[0]).resolve()
+            run = self.state.runs.get(check_file.parent)
+            if run is not None:
+                run.collect_error = str(report.longrepr)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+        report = yield
+        if isinstance(item, pytest.Function):
+            record(self.state.run_for(item.path), item, call)
+        return report
+
+
+# ------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerApp]]:
+    """A factory of learner apps for this check; all are closed when it ends."""
+    run = request.config.stash[STATE].run_for(request.path)
+    sandbox = request.config.stash[STATE].sandbox
+    opened = request.node.stash.setdefault(OPENED, [])
+
+    def spawn(mode: str = "import", module_name: str = "app") -> LearnerApp:
+        default = mode == "import" and module_name == "app"
+        if default and run.load_error is not None:
+            raise run.load_error  # it failed for an earlier check: same verdict, no wait
+        try:
+            app = LearnerApp.load(sandbox, WorkerSpec(run.files, mode, module_name))
+        except (SubmissionError, WorkerTimeout) as exc:
+            if default:
+                run.load_error = exc
+            raise
+        opened.append(app)
+        return app
+
+    yield spawn
+    for app in opened:
+        app.close()
+
+
+@pytest.fixture
+def app(spawn_app: Callable[..., LearnerApp]) -> LearnerApp:
+    """The learner's app, loaded fresh for this check."""
+    return spawn_app()
+
+
+@pytest.fixture
+def client(app: LearnerApp):
+    """A test client of the learner's app (cookies kept, like Flask's)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def main_app(spawn_app: Callable[..., LearnerApp]) -> LearnerApp:
+    """The learner's module run as ``python app.py``, with ``app.run`` recorded."""
+    return spawn_app(mode="main")
+
+
+# -------------------------------------------------------------------- outcomes
+
+
+def record(run: ExerciseRun, item: pytest.Function, call: pytest.CallInfo[None]) -> None:
+    """Keep the first non-passing outcome of each check (parametrized items share one)."""
+    name = item.originalname[len(CHECK_PREFIX) :]
+    previous = run.outcomes.get(name)
+    if previous is not None and previous.status != "passed":
+        return
+    fatal = next((app.worker.dead for app in item.stash.get(OPENED, []) if app.worker.dead), None)
+    if fatal is not None:
+        run.outcomes[name] = classify(fatal, item)
+    elif call.excinfo is not None:
+        run.outcomes[name] = classify(call.excinfo.value, item)
+    elif call.when == "call":
+        run.outcomes[name] = Outcome("passed")
+
+
+def classify(exc: BaseException, item: pytest.Function) -> Outcome:
+    """The status and learner-facing message for an exception that ended a check."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    example = falsifying_example(getattr(exc, "__notes__", []), item.fixturenames)
+    if isinstance(exc, WorkerTimeout):
+        return Outcome("timeout", str(exc), example=example)
+    if isinstance(exc, SubmissionError):
+        details = {"traceback": exc.learner_traceback} if exc.learner_traceback else {}
+        return Outcome("error", exc.message, details, example)
+    if isinstance(exc, CheckFailure):
+        return Outcome("failed", str(exc), exc.details(), example)
+    if isinstance(exc, Flaky):
+        return Outcome(
+            "failed",
+            "Your app answered the same requests differently on different tries: "
+            "does it keep state between requests, or use randomness?",
+            example=example,
+        )
+    if isinstance(exc, (AssertionError, pytest.fail.Exception)):
+        return Outcome("failed", str(exc) or "The check's expectation was not met.", example=example)
+    return Outcome(
+        "error",
+        f"The check itself raised {type(exc).__name__}: {exc} (a bug in the grader, not in your code).",
+        example=example,
+    )
+
+
+def falsifying_example(notes: list[str], fixtures: list[str]) -> str:
+    """``name=value`` lines of Hypothesis's falsifying example, without fixtures."""
+    for note in notes:
+        if note.startswith("Falsifying example:"):
+            arguments = []
+            for line in note.splitlines()[1:]:
+                line = line.strip().rstrip(",")
+                key = line.partition("=")[0]
+                if "=" in line and key.isidentifier() and key not in fixtures:
+                    arguments.append(line)
+            return "\n".join(arguments)
+    return ""
+

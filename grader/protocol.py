@@ -1,0 +1,79 @@
+"""The wire format between the judge and a worker.
+
+Every message is one JSON object, sent as a 4-byte big-endian length followed by
+that many bytes of UTF-8 JSON. JSON (never pickle) because the judge must not run
+anything a hostile worker sends; the length prefix lets the judge refuse an
+oversized message before reading it.
+
+Bytes (request and response bodies) travel as ``{"b64": "..."}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import struct
+from typing import Any
+
+HEADER = struct.Struct(">I")
+
+#: The largest message the judge accepts from a worker (a response body of 4 MiB
+#: grows by a third in base64, plus headers).
+MAX_MESSAGE = 6 * 1024 * 1024
+
+
+class ProtocolError(Exception):
+    """The peer sent something that is not a valid message."""
+
+
+class ConnectionClosed(ProtocolError):
+    """The peer closed the connection (for a worker: it exited)."""
+
+
+class MessageTooLarge(ProtocolError):
+    """The peer announced a message larger than allowed."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"message of {size} bytes exceeds the limit of {limit} bytes")
+        self.size = size
+        self.limit = limit
+
+
+def encode_bytes(data: bytes) -> dict[str, str]:
+    return {"b64": base64.b64encode(data).decode("ascii")}
+
+
+def decode_bytes(value: Any) -> bytes:
+    if isinstance(value, dict) and isinstance(value.get("b64"), str):
+        return base64.b64decode(value["b64"], validate=True)
+    raise ProtocolError(f"expected encoded bytes, got {type(value).__name__}")
+
+
+def send(sock: socket.socket, message: dict[str, Any]) -> None:
+    payload = json.dumps(message, separators=(",", ":"), default=repr).encode("utf-8")
+    sock.sendall(HEADER.pack(len(payload)) + payload)
+
+
+def recv(sock: socket.socket, limit: int = MAX_MESSAGE) -> dict[str, Any]:
+    """Read one message; raises ConnectionClosed, MessageTooLarge or ProtocolError."""
+    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
+    if size > limit:
+        raise MessageTooLarge(size, limit)
+    try:
+        message = json.loads(_read_exactly(sock, size))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"malformed message: {exc}") from None
+    if not isinstance(message, dict):
+        raise ProtocolError("a message must be a JSON object")
+    return message
+
+
+def _read_exactly(sock: socket.socket, size: int) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < size:
+        chunk = sock.recv(min(size - len(chunks), 1 << 20))
+        if not chunk:
+            raise ConnectionClosed("connection closed")
+        chunks += chunk
+    return bytes(chunks)

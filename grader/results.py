@@ -1,0 +1,106 @@
+"""The result model: what grading a submission produced, as data and as JSON.
+
+The JSON form is versioned (``schema_version``) and described by the JSON Schema
+``grader/schema/result-v1.json``; ``docs/results.md`` explains every field.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from typing import Any
+
+from grader import __version__
+
+SCHEMA_VERSION = "1.0"
+STATUSES = ("passed", "failed", "error", "timeout")
+
+
+@dataclass
+class CheckResult:
+    name: str
+    description: str
+    status: str  # one of STATUSES
+    points: float  # earned
+    max_points: float
+    message: str = ""  # what the learner reads when it did not pass
+    hint: str = ""
+    example: str = ""  # the smallest failing example Hypothesis found, if any
+    details: dict[str, str] = field(default_factory=dict)  # request, expected, actual, traceback, output
+    hidden: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    number: str
+    slug: str
+    title: str
+    concept: str
+    status: str  # "graded", or "error" when the submission could not be examined
+    score: float
+    max_score: float
+    message: str = ""
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "graded" and self.score == self.max_score
+
+
+@dataclass
+class SubmissionResult:
+    submission: str
+    exercises: list[ExerciseResult]
+    duration: float = 0.0  # seconds; the only field that differs between runs
+    schema_version: str = SCHEMA_VERSION
+    grader_version: str = __version__
+
+    @property
+    def score(self) -> float:
+        return sum(exercise.score for exercise in self.exercises)
+
+    @property
+    def max_score(self) -> float:
+        return sum(exercise.max_score for exercise in self.exercises)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "grader_version": self.grader_version,
+            "submission": self.submission,
+            "score": self.score,
+            "max_score": self.max_score,
+            "duration": round(self.duration, 3),
+            "exercises": [asdict(exercise) for exercise in self.exercises],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SubmissionResult:
+        exercises = [
+            ExerciseResult(
+                **{key: value for key, value in item.items() if key != "checks"},
+                checks=[CheckResult(**check) for check in item.get("checks", [])],
+            )
+            for item in data["exercises"]
+        ]
+        return cls(
+            submission=data["submission"],
+            exercises=exercises,
+            duration=float(data.get("duration", 0.0)),
+            schema_version=data.get("schema_version", SCHEMA_VERSION),
+            grader_version=data.get("grader_version", __version__),
+        )
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of :meth:`SubmissionResult.to_dict`."""
+    return json.loads(resources.files("grader").joinpath("schema/result-v1.json").read_text("utf-8"))

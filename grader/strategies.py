@@ -1,0 +1,56 @@
+"""Hypothesis strategies for what learners' routes receive.
+
+They follow the catalogue's rule: no surrogates, ``/``, ``?``, ``#`` or raw
+newlines where the concept does not need them, ints under 4300 digits.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from hypothesis import strategies as st
+
+#: Characters a single URL segment may carry to a ``<name>`` variable.
+_SEGMENT_CHARS = st.characters(
+    blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
+    blacklist_characters="/?#",
+)
+
+
+def segment_text(min_size: int = 1, max_size: int = 20) -> st.SearchStrategy[str]:
+    """Text for one path segment (the value a ``<name>`` route receives)."""
+    return st.text(_SEGMENT_CHARS, min_size=min_size, max_size=max_size).filter(
+        lambda s: s.strip(".") != ""  # "." and ".." are path steps, not names
+    )
+
+
+def html_text(min_size: int = 1, max_size: int = 20) -> st.SearchStrategy[str]:
+    """Segment text rich in the characters HTML escaping is about."""
+    special = st.sampled_from(["<", ">", "&", '"', "'", "<b>", "&amp;", "<script>"])
+    return st.lists(st.one_of(special, segment_text(1, 4)), min_size=1, max_size=6).map("".join).filter(
+        lambda s: min_size <= len(s) <= max_size * 3
+    )
+
+
+def path_segments(min_segments: int = 1, max_segments: int = 4) -> st.SearchStrategy[str]:
+    """A relative path of non-empty segments joined by ``/`` (what ``<path:...>`` receives)."""
+    return st.lists(segment_text(1, 8), min_size=min_segments, max_size=max_segments).map("/".join)
+
+
+def naturals(max_digits: int = 30) -> st.SearchStrategy[int]:
+    """Non-negative ints, small and very large (under the 4300-digit limit)."""
+    return st.one_of(st.integers(0, 1000), st.integers(0, 10**max_digits))
+
+
+def decimal_strings() -> st.SearchStrategy[str]:
+    """Strings Flask's ``float`` converter accepts: digits, a dot, digits."""
+    return st.builds(
+        "{}.{}".format,
+        st.integers(0, 10**6),
+        st.text("0123456789", min_size=1, max_size=6),
+    )
+
+
+def url_quote(text: str) -> str:
+    """``text`` quoted for a URL path, so ``%``, spaces and the like arrive intact."""
+    return quote(text, safe="")

@@ -1,0 +1,449 @@
+"""The code that runs next to learner code, outside the judge.
+
+Two roles, both in processes the judge started:
+
+* the **zygote** imports Flask once, then forks one worker per app the judge asks
+  for, so a fresh app costs a fork instead of an interpreter start;
+* a **worker** loads one learner module and serves the judge's requests over a
+  socket with the real Flask test client, in production mode (``testing`` off).
+
+Nothing here trusts the learner: every reply is plain JSON, and the judge checks
+what it receives. This module imports only what the zygote preloads anyway.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import json
+import os
+import runpy
+import signal
+import socket
+import sys
+import traceback
+import types
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import flask
+import werkzeug.serving
+
+from grader import protocol
+
+#: Modules the zygote imports so every worker starts with them loaded.
+PRELOAD = (
+    "flask",
+    "flask.json.provider",
+    "flask.testing",
+    "jinja2",
+    "markupsafe",
+    "werkzeug.routing",
+    "werkzeug.serving",
+    "werkzeug.test",
+    "html",
+    "http",
+)
+
+
+# --------------------------------------------------------------------- zygote
+
+
+def serve_zygote(control_fd: int) -> None:
+    """Fork a worker for each spec the judge sends, until the judge hangs up."""
+    die_with_parent()
+    for name in PRELOAD:
+        __import__(name)
+    # Workers are reaped by the kernel: the judge learns of their end by EOF.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    control = socket.socket(fileno=control_fd)
+    while True:
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
+        except (ConnectionError, OSError):
+            break
+        if not data or not fds:
+            break
+        spec = json.loads(data)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            _worker_main(spec, fds[0])  # never returns
+        os.close(fds[0])
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass  # the child already did, or is gone
+        protocol.send(control, {"pid": pid})
+    os._exit(0)
+
+
+def _worker_main(spec: dict[str, Any], sock_fd: int) -> None:
+    code = 0
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        die_with_parent()
+        os.setpgid(0, 0)
+        sock = socket.socket(fileno=sock_fd)
+        _redirect_stdio(spec["output"])
+        Worker(spec, sock).run()
+    except BaseException:  # noqa: BLE001 - a worker must always end with _exit
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent ends (no orphans left behind)."""
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before prctl took effect
+        os._exit(1)
+
+
+def _redirect_stdio(output: str) -> None:
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    out = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(out)
+
+
+# --------------------------------------------------------------------- worker
+
+
+@dataclass
+class RunRecorder:
+    """Stands in for ``Flask.run`` and ``run_simple``: records, never serves."""
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def install(self) -> None:
+        recorder = self
+
+        def run(app: flask.Flask, host=None, port=None, debug=None, load_dotenv=True, **options):
+            if debug is not None:
+                app.debug = bool(debug)  # as the real run() does
+            recorder.calls.append(
+                {
+                    "via": "Flask.run",
+                    "host": host,
+                    "port": port,
+                    "debug": debug,
+                    "app_debug": app.debug,
+                    "options": {key: _jsonable(value) for key, value in options.items()},
+                    "rules": sorted(rule.rule for rule in app.url_map.iter_rules()),
+                }
+            )
+
+        def run_simple(hostname, port, application, use_reloader=False, use_debugger=False, **options):
+            recorder.calls.append(
+                {
+                    "via": "run_simple",
+                    "host": hostname,
+                    "port": port,
+                    "debug": use_debugger,
+                    "app_debug": bool(getattr(application, "debug", False)),
+                    "options": {key: _jsonable(value) for key, value in options.items()},
+                    "rules": sorted(r.rule for r in application.url_map.iter_rules())
+                    if isinstance(application, flask.Flask)
+                    else [],
+                }
+            )
+
+        flask.Flask.run = run  # type: ignore[method-assign]
+        werkzeug.serving.run_simple = run_simple  # type: ignore[assignment]
+
+
+class LoadError(Exception):
+    """The learner module could not be turned into a Flask app."""
+
+    def __init__(self, kind: str, message: str, traceback_text: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.traceback_text = traceback_text
+
+
+class Worker:
+    """Loads one learner module and answers the judge's messages."""
+
+    def __init__(self, spec: dict[str, Any], sock: socket.socket) -> None:
+        self.spec = spec
+        self.sock = sock
+        self.root = str(Path(spec["workdir"]).resolve())
+        self.recorder = RunRecorder()
+        self.clients: dict[int, flask.testing.FlaskClient] = {}
+        self.request_errors: list[BaseException] = []
+        self.module_name = "__main__" if spec["mode"] == "main" else spec.get("module_name", "app")
+        self.app: flask.Flask | None = None
+
+    def run(self) -> None:
+        os.chdir(self.root)
+        sys.path.insert(0, self.root)
+        self.recorder.install()
+        try:
+            self.app = self._load()
+        except LoadError as exc:
+            protocol.send(
+                self.sock,
+                {"ok": False, "kind": exc.kind, "message": exc.message, "traceback": exc.traceback_text},
+            )
+            return
+        flask.got_request_exception.connect(self._on_request_exception, self.app, weak=False)
+        protocol.send(self.sock, {"ok": True, "snapshot": self.snapshot()})
+        self._serve()
+
+    # -- loading
+
+    def _load(self) -> flask.Flask:
+        path = Path(self.root) / self.spec.get("filename", "app.py")
+        try:
+            namespace = self._execute(path)
+        except SyntaxError as exc:
+            raise LoadError(
+                "syntax_error",
+                f"{path.name} has a syntax error, so Python cannot import it.",
+                self._format_exception(exc),
+            ) from None
+        except SystemExit as exc:
+            raise LoadError(
+                "exit",
+                f"{path.name} called sys.exit({exc.code!r}) while being imported: "
+                "a module that exits cannot serve requests.",
+                self._format_exception(exc),
+            ) from None
+        except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
+            raise LoadError(
+                "import_error",
+                f"{path.name} raised {type(exc).__name__} while being imported.",
+                self._format_exception(exc),
+            ) from None
+        return self._find_app(namespace, path.name)
+
+    def _execute(self, path: Path) -> dict[str, Any]:
+        if self.spec["mode"] == "main":
+            return runpy.run_path(str(path), run_name="__main__")
+        spec = importlib.util.spec_from_file_location(self.module_name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[self.module_name] = module
+        spec.loader.exec_module(module)
+        return vars(module)
+
+    @staticmethod
+    def _find_app(namespace: dict[str, Any], filename: str) -> flask.Flask:
+        app = namespace.get("app")
+        if isinstance(app, flask.Flask):
+            return app
+        others = [name for name, value in namespace.items() if isinstance(value, flask.Flask)]
+        if app is None and others:
+            raise LoadError(
+                "no_app",
+                f"{filename} has a Flask application named `{others[0]}`, but the grader "
+                "looks for one named `app`: rename it to `app`.",
+            )
+        if "app" not in namespace:
+            raise LoadError(
+                "no_app",
+                f"{filename} defines no variable named `app`: create the application "
+                "with `app = Flask(__name__)`.",
+            )
+        raise LoadError(
+            "not_flask",
+            f"`app` in {filename} is {type(app).__name__!s} {_short_repr(app)}, not a Flask "
+            "application: create it with `app = Flask(__name__)`.",
+        )
+
+    # -- serving
+
+    def _serve(self) -> None:
+        handlers = {
+            "request": self._request,
+            "snapshot": lambda _message: {"snapshot": self.snapshot()},
+            "url_for": self._url_for,
+            "call": self._call,
+        }
+        while True:
+            try:
+                message = protocol.recv(self.sock)
+            except protocol.ConnectionClosed:
+                return
+            handler = handlers.get(message.get("op"))
+            if handler is None:
+                reply = {"protocol_error": f"unknown op {message.get('op')!r}"}
+            else:
+                reply = handler(message)
+            protocol.send(self.sock, reply)
+
+    def _request(self, message: dict[str, Any]) -> dict[str, Any]:
+        assert self.app is not None
+        client = self.clients.get(message.get("client", 0))
+        if client is None:
+            client = self.clients[message.get("client", 0)] = self.app.test_client()
+        kwargs: dict[str, Any] = {
+            "method": message.get("method", "GET"),
+            "headers": message.get("headers") or [],
+            "follow_redirects": bool(message.get("follow_redirects")),
+        }
+        if message.get("query_string") is not None:
+            kwargs["query_string"] = message["query_string"]
+        if "json" in message:
+            kwargs["json"] = message["json"]
+        if "data" in message:
+            data = message["data"]
+            kwargs["data"] = protocol.decode_bytes(data) if isinstance(data, dict) and "b64" in data else data
+        if message.get("content_type"):
+            kwargs["content_type"] = message["content_type"]
+
+        self.request_errors.clear()
+        try:
+            response = client.open(message.get("path", "/"), **kwargs)
+            body = response.get_data()
+            response.close()
+        except BaseException as exc:  # noqa: BLE001 - an exception that escaped Flask
+            # With debug on, or for SystemExit, the exception leaves Flask; a real
+            # server would answer 500, so the judge sees that plus the traceback.
+            return {
+                "status": "500 INTERNAL SERVER ERROR",
+                "status_code": 500,
+                "headers": [],
+                "body": protocol.encode_bytes(b""),
+                "error": self._error(exc),
+                "escaped": True,
+            }
+        error = self._error(self.request_errors[0]) if self.request_errors else None
+        return {
+            "status": response.status,
+            "status_code": response.status_code,
+            "headers": [[key, value] for key, value in response.headers.items()],
+            "body": protocol.encode_bytes(body),
+            "error": error,
+        }
+
+    def _on_request_exception(self, sender: Any, exception: BaseException, **extra: Any) -> None:
+        self.request_errors.append(exception)
+
+    def _url_for(self, message: dict[str, Any]) -> dict[str, Any]:
+        assert self.app is not None
+        try:
+            with self.app.test_request_context():
+                url = flask.url_for(message["endpoint"], **(message.get("values") or {}))
+        except BaseException as exc:  # noqa: BLE001
+            return {"ok": False, "error": self._error(exc)}
+        return {"ok": True, "url": url}
+
+    def _call(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Call a module-level function of the learner inside a request context."""
+        assert self.app is not None
+        module = sys.modules.get(self.module_name)
+        function = getattr(module, message["name"], None) if module else None
+        if not callable(function):
+            return {"ok": False, "missing": True}
+        try:
+            with self.app.test_request_context(message.get("path", "/")):
+                value = function(*(message.get("args") or []), **(message.get("kwargs") or {}))
+        except BaseException as exc:  # noqa: BLE001
+            return {"ok": False, "error": self._error(exc)}
+        return {"ok": True, "value": _jsonable(value)}
+
+    # -- describing
+
+    def snapshot(self) -> dict[str, Any]:
+        app = self.app
+        assert app is not None
+        rules = [
+            {
+                "rule": rule.rule,
+                "endpoint": rule.endpoint,
+                "methods": sorted(rule.methods or ()),
+                "arguments": sorted(rule.arguments),
+                "converters": {name: type(conv).__name__ for name, conv in rule._converters.items()},
+            }
+            for rule in app.url_map.iter_rules()
+        ]
+
+        def names(registry: dict[Any, list[Any]]) -> list[str]:
+            return [_name_of(func) for func in registry.get(None, [])]
+
+        error_handlers = []
+        for code, handlers in app.error_handler_spec.get(None, {}).items():
+            for exc_class, func in handlers.items():
+                error_handlers.append(
+                    {"code": code, "exception": exc_class.__name__, "function": _name_of(func)}
+                )
+        return {
+            "import_name": app.import_name,
+            "name": app.name,
+            "module_name": self.module_name,
+            "debug": app.debug,
+            "testing": app.testing,
+            "secret_key_set": bool(app.secret_key),
+            "static_url_path": app.static_url_path,
+            "rules": rules,
+            "converters": sorted(app.url_map.converters),
+            "hooks": {
+                "before_request": names(app.before_request_funcs),
+                "after_request": names(app.after_request_funcs),
+                "teardown_request": names(app.teardown_request_funcs),
+                "teardown_appcontext": [_name_of(f) for f in app.teardown_appcontext_funcs],
+            },
+            "error_handlers": error_handlers,
+            "config": {key: _jsonable(value) for key, value in app.config.items()},
+            "run_calls": list(self.recorder.calls),
+        }
+
+    def _error(self, exc: BaseException) -> dict[str, str]:
+        return {
+            "type": type(exc).__name__,
+            "message": _safe_str(exc),
+            "traceback": self._format_exception(exc),
+        }
+
+    def _format_exception(self, exc: BaseException) -> str:
+        """The traceback as the learner should see it: only frames of their files."""
+        frames = [
+            frame
+            for frame in traceback.extract_tb(exc.__traceback__)
+            if os.path.abspath(frame.filename).startswith(self.root + os.sep)
+        ]
+        lines = ["Traceback (most recent call last):\n"] if frames else []
+        lines += traceback.format_list(frames)
+        lines += traceback.format_exception_only(type(exc), exc)
+        return "".join(lines).replace(self.root + os.sep, "")
+
+
+def _name_of(func: Any) -> str:
+    return getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+
+
+def _safe_str(value: Any) -> str:
+    try:
+        return str(value)
+    except BaseException:  # noqa: BLE001 - a learner's __str__ may raise
+        return f"<{type(value).__name__}>"
+
+
+def _short_repr(value: Any) -> str:
+    try:
+        text = repr(value)
+    except BaseException:  # noqa: BLE001
+        return ""
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` if JSON can carry it as it is, else its repr."""
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        return _short_repr(value) if not isinstance(value, types.ModuleType) else f"<module {value.__name__}>"
+    return value
