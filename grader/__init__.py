@@ -12,6 +12,6 @@ Checks are plain pytest functions using the fixtures ``app``, ``client``,
 __version__ = "0.1.0"
 
 from grader.errors import CheckFailure  # noqa: E402
-from grader.expect import expect, fail  # noqa: E402
+from grader.expectations import expect, fail  # noqa: E402
 
 __all__ = ["CheckFailure", "__version__", "expect", "fail"]

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,8 +153,10 @@ class VerifyProblem:
 
 def verify(course: Course) -> tuple[list[VerifyProblem], SubmissionResult, SubmissionResult]:
     """Every reference solution must score full marks and every starter zero."""
-    solutions = grade(course, course.solutions_dir)
-    starters = grade(course, course.exercises_dir)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two judge processes side by side
+        solutions_future = pool.submit(grade, course, course.solutions_dir)
+        starters = grade(course, course.exercises_dir)
+        solutions = solutions_future.result()
     problems = []
     for result in solutions.exercises:
         if not result.passed:

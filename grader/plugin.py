@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 
 from grader.client import LearnerApp
@@ -33,6 +33,9 @@ settings.register_profile(
     database=None,
     deadline=None,
     print_blob=False,
+    # The explain phase costs over a second per failing property and only adds
+    # comments; learners get the shrunk example without it.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.load_profile("flask-grader")
@@ -195,7 +198,7 @@ def falsifying_example(notes: list[str], fixtures: list[str]) -> str:
         if note.startswith("Falsifying example:"):
             arguments = []
             for line in note.splitlines()[1:]:
-                line = line.strip().rstrip(",")
+                line = line.split(",  # ")[0].strip().rstrip(",")  # drop Hypothesis's comments
                 key = line.partition("=")[0]
                 if "=" in line and key.isidentifier() and key not in fixtures:
                     arguments.append(line)

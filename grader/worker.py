@@ -413,7 +413,7 @@ class Worker:
         frames = [
             frame
             for frame in traceback.extract_tb(exc.__traceback__)
-            if os.path.abspath(frame.filename).startswith(self.root + os.sep)
+            if frame.filename.startswith(self.root + os.sep)  # not <frozen ...>, not site-packages
         ]
         lines = ["Traceback (most recent call last):\n"] if frames else []
         lines += traceback.format_list(frames)

@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from grader.client import Response
 from grader.errors import CheckFailure
-from grader.expect.response import ResponseExpectation
+from grader.expectations.response import ResponseExpectation
 
 __all__ = ["expect", "fail", "ResponseExpectation"]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from grader.client import Response
 from grader.errors import CheckFailure
-from grader.expect.display import json_text, methods, quote
+from grader.expectations.display import json_text, methods, quote
 
 
 class ResponseExpectation:

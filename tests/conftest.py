@@ -1,0 +1,55 @@
+"""Helpers for the grader's own tests: write a submission, grade it for real."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.course import Course
+from grader.grading import grade
+from grader.results import ExerciseResult, SubmissionResult
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return Course(ROOT)
+
+
+def write_submission(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``{"02_first_route/app.py": source, ...}`` under ``root``; sources are dedented."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def grade_files(course: Course, tmp_path: Path):
+    """grade_files({"02_first_route/app.py": source}) -> SubmissionResult of those exercises."""
+
+    def run(files: dict[str, str | bytes], names: list[str] | None = None) -> SubmissionResult:
+        root = write_submission(tmp_path / "submission", files)
+        wanted = names or sorted({name.split("/")[0] for name in files})
+        return grade(course, root, wanted)
+
+    return run
+
+
+def statuses(exercise: ExerciseResult) -> dict[str, str]:
+    return {check.name: check.status for check in exercise.checks}
+
+
+def failing(exercise: ExerciseResult) -> set[str]:
+    return {check.name for check in exercise.checks if check.status != "passed"}
+
+
+def solution(exercise_id: str) -> str:
+    return (ROOT / "solutions" / exercise_id / "app.py").read_text(encoding="utf-8")

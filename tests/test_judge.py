@@ -1,0 +1,212 @@
+"""The judge: isolation from learner code, bad input, reproducible scores, the schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from grader.grading import grade
+from grader.results import SubmissionResult, schema
+from tests.conftest import solution, statuses, write_submission
+
+EMPTY_APP = """
+from flask import Flask
+app = Flask(__name__)
+"""
+
+
+def test_the_judge_process_never_imports_the_learner_module(grade_files, tmp_path, course):
+    # The module records where it runs; the judge (with pytest loaded) must not be that place.
+    marker = tmp_path / "where.json"
+    source = f"""
+        import json, os, sys
+        from flask import Flask
+        app = Flask(__name__)
+        with open({str(marker)!r}, "a") as f:
+            f.write(json.dumps({{"pid": os.getpid(), "pytest": "_pytest" in sys.modules,
+                                 "hypothesis": "hypothesis" in sys.modules,
+                                 "checks": [m for m in sys.modules if "checks" in m]}}) + "\\n")
+
+        @app.route("/")
+        def index():
+            return "<p>Hello World</p>"
+    """
+    grade_files({"02_first_route/app.py": source})
+    records = [json.loads(line) for line in marker.read_text().splitlines()]
+    assert records, "the module was never loaded"
+    for record in records:
+        assert record == {"pid": record["pid"], "pytest": False, "hypothesis": False, "checks": []}
+    assert len({r["pid"] for r in records}) == len(records), "each check gets a fresh process"
+
+
+def test_the_judge_keeps_learner_modules_out_of_its_own_process(course, tmp_path):
+    from grader import judge
+
+    root = write_submission(tmp_path, {"01_app_instance/app.py": "from flask import Flask\napp = Flask(__name__)\nLOADED_HERE = 1\n"})
+    before = set(sys.modules)
+    result = judge.judge(course, root, ["01_app_instance"])
+    assert result.exercises[0].passed
+    new = {name for name in set(sys.modules) - before if getattr(sys.modules[name], "LOADED_HERE", 0)}
+    assert new == set()
+
+
+HOSTILE = """
+import json, os, sys
+from pathlib import Path
+from flask import Flask
+
+app = Flask(__name__)
+
+# Try to rig the grade from inside the learner's process.
+import pytest, _pytest.runner, hypothesis
+import grader.plugin, grader.errors, grader.expectations.response
+pytest.fail = lambda *a, **k: None
+hypothesis.given = lambda *a, **k: (lambda f: (lambda *x, **y: None))
+grader.plugin.classify = lambda *a, **k: grader.plugin.Outcome("passed")
+grader.expectations.response.ResponseExpectation.fail = lambda *a, **k: None
+grader.errors.CheckFailure.__init__ = lambda self, *a, **k: None
+print('{"score": 100, "max_score": 100, "status": "passed"}')
+print("8 passed in 0.01s")
+sys.stderr.write("All checks passed!\\n")
+for folder in (Path.cwd(), Path.cwd().parent, Path(os.environ.get("HOME", "/tmp"))):
+    try:
+        (folder / "result.json").write_text('{"score": 100}')
+    except OSError:
+        pass
+"""
+
+
+def test_a_submission_that_rigs_pytest_and_prints_fake_results_scores_as_an_empty_app(grade_files):
+    rigged = grade_files({"02_first_route/app.py": HOSTILE}).exercises[0]
+    honest = grade_files({"02_first_route/app.py": EMPTY_APP}).exercises[0]
+    assert rigged.score == honest.score == 0
+    assert statuses(rigged) == statuses(honest)
+
+
+@pytest.mark.parametrize(
+    ("source", "kind", "words"),
+    [
+        ("from flask import Flask\napp = Flask(__name__\n", "syntax", ["syntax error", "app.py", "line 2"]),
+        ("import flask_nonexistent_module\n", "import", ["raised ModuleNotFoundError", "flask_nonexistent_module", 'File "app.py", line 1']),
+        ("from flask import Flask\nserver = 1\n", "no app", ["defines no variable named `app`"]),
+        ("from flask import Flask\napplication = Flask(__name__)\n", "misnamed", ["named `application`", "rename it to `app`"]),
+        ("app = 'my app'\n", "not flask", ["`app` in app.py is str", "not a Flask application"]),
+        ("import sys\nsys.exit(3)\n", "exit", ["called sys.exit(3)"]),
+        (b"x = '\xff\xfe'\n", "not utf-8", ["syntax error", "utf-8"]),
+    ],
+)
+def test_each_bad_module_gets_a_clear_message_and_zero_while_others_are_graded(grade_files, source, kind, words):
+    result = grade_files({"01_app_instance/app.py": source, "02_first_route/app.py": solution("02_first_route")})
+    broken, other = result.exercises
+    assert broken.status == "error" and broken.score == 0, kind
+    for word in words:
+        assert word.lower() in broken.message.lower(), (kind, word, broken.message)
+    assert all(check.status == "error" for check in broken.checks)
+    assert other.passed, kind
+
+
+def test_a_missing_app_py_and_a_missing_folder_are_named(course, tmp_path):
+    root = write_submission(tmp_path / "s", {"01_app_instance/notes.txt": "", "02_first_route/app.py": solution("02_first_route")})
+    result = grade(course, root, ["01", "02", "03"])
+    missing_file, graded, missing_folder = result.exercises
+    assert missing_file.status == "error" and "01_app_instance/app.py is missing" in missing_file.message
+    assert graded.passed
+    assert missing_folder.status == "error" and "no folder 03_dynamic_routes" in missing_folder.message
+
+
+def test_an_unknown_exercise_name_is_an_error_of_its_own(course):
+    result = grade(course, course.solutions_dir, ["nope", "01"])
+    unknown, known = result.exercises
+    assert unknown.status == "error" and "no exercise named 'nope'" in unknown.message
+    assert known.passed
+
+
+def test_an_import_that_never_returns_times_out_once_not_per_check(grade_files):
+    result = grade_files({"02_first_route/app.py": "while True:\n    pass\n"})
+    exercise = result.exercises[0]
+    assert exercise.status == "error" and "Timed out" in exercise.message
+    assert result.duration < 20
+
+
+def test_a_view_that_hangs_is_a_timeout_naming_the_request(grade_files):
+    source = EMPTY_APP + """
+@app.route("/")
+def index():
+    while True:
+        pass
+
+@app.route("/about")
+def about():
+    return "<p>About this app</p>"
+"""
+    exercise = grade_files({"02_first_route/app.py": source}).exercises[0]
+    index = next(check for check in exercise.checks if check.name == "index")
+    assert index.status == "timeout"
+    assert "answering GET /" in index.message
+    assert next(c for c in exercise.checks if c.name == "about").status == "passed"
+
+
+def test_a_view_that_raises_shows_the_learners_traceback_only(grade_files):
+    source = EMPTY_APP + """
+@app.route("/")
+def index():
+    return helper()
+
+def helper():
+    return 1 / 0
+"""
+    exercise = grade_files({"02_first_route/app.py": source}).exercises[0]
+    index = next(check for check in exercise.checks if check.name == "index")
+    assert index.status == "failed"
+    traceback = index.details["traceback"]
+    assert 'File "app.py", line 7, in index' in traceback
+    assert 'File "app.py", line 10, in helper' in traceback
+    assert "ZeroDivisionError: division by zero" in traceback
+    assert "site-packages" not in traceback and "grader" not in traceback
+    assert "500 INTERNAL SERVER ERROR" in index.message
+
+
+def test_a_view_that_kills_its_process_is_an_error_not_a_crash(grade_files):
+    source = EMPTY_APP + """
+import os
+@app.route("/")
+def index():
+    os._exit(0)
+
+@app.route("/about")
+def about():
+    return "<p>About this app</p>"
+"""
+    exercise = grade_files({"02_first_route/app.py": source}).exercises[0]
+    by_name = {check.name: check for check in exercise.checks}
+    assert by_name["index"].status == "error"
+    assert "ended unexpectedly while answering GET /" in by_name["index"].message
+    assert by_name["about"].status == "passed"
+
+
+def test_grading_twice_gives_identical_json(course, tmp_path):
+    source = solution("03_dynamic_routes").replace("escape(name)", "name")  # fails a property
+    root = write_submission(tmp_path, {"03_dynamic_routes/app.py": source, "04_converters/app.py": solution("04_converters")})
+    first, second = (grade(course, root).to_dict() for _ in range(2))
+    first["duration"] = second["duration"] = 0
+    assert first == second
+    assert first["exercises"][2]["score"] < first["exercises"][2]["max_score"]
+
+
+def test_the_json_output_validates_against_the_documented_schema(course, tmp_path):
+    root = write_submission(tmp_path, {"02_first_route/app.py": "def broken(:\n", "04_converters/app.py": solution("04_converters")})
+    result = grade(course, root, ["02", "03", "04", "nope"])
+    data = json.loads(result.to_json())
+    jsonschema.validate(data, schema())
+    assert SubmissionResult.from_dict(data).to_dict() == data
+    assert data["schema_version"] == "1.0"
+
+
+def test_the_documented_schema_is_the_shipped_one():
+    documented = (Path(__file__).parent.parent / "docs" / "results.md").read_text(encoding="utf-8")
+    for field in schema()["$defs"]["check"]["required"]:
+        assert f"`{field}`" in documented, field
