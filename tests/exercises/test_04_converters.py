@@ -1,0 +1,62 @@
+"""Exercise 04: correct alternatives get full marks; each typical mistake fails its check."""
+
+import pytest
+
+from tests.conftest import failing, solution
+
+EXERCISE = "04_converters"
+SOLUTION = solution(EXERCISE)
+
+ALTERNATIVES = {
+    "add_url_rule and format()": """
+        from flask import Flask
+        app = Flask(__name__)
+
+        def item(item_id):
+            return "Item {}".format(item_id)
+
+        def following(item_id):
+            return "Next item: %d" % (item_id + 1)
+
+        def price(amount):
+            return "Price: " + format(amount, ".2f")
+
+        def files(subpath):
+            return "File: " + subpath
+
+        app.add_url_rule("/item/<int:item_id>", view_func=item)
+        app.add_url_rule("/item/<int:item_id>/next", view_func=following)
+        app.add_url_rule("/price/<float:amount>", view_func=price)
+        app.add_url_rule("/files/<path:subpath>", view_func=files)
+    """,
+    "escaped subpath and app.get": SOLUTION.replace("@app.route", "@app.get").replace(
+        'return f"File: {subpath}"', 'return f"File: {escape(subpath)}"'
+    ).replace("from flask import Flask", "from flask import Flask\nfrom markupsafe import escape"),
+}
+
+MISTAKES = {
+    "string instead of int": (
+        SOLUTION.replace("/item/<int:item_id>\")", "/item/<item_id>\")"),
+        {"item", "item_rejects_non_int"},
+    ),
+    "next without a converter": (
+        SOLUTION.replace("/item/<int:item_id>/next", "/item/<item_id>/next"),  # str + 1 raises TypeError
+        {"next_item"},
+    ),
+    "float formatted without two decimals": (SOLUTION.replace("{amount:.2f}", "{amount}"), {"price"}),
+    "int converter for prices": (SOLUTION.replace("<float:amount>", "<int:amount>"), {"price", "price_needs_a_dot"}),
+    "string instead of path": (SOLUTION.replace("<path:subpath>", "<subpath>"), {"file_path"}),
+    "off by one": (SOLUTION.replace("item_id + 1", "item_id + 2"), {"next_item"}),
+}
+
+
+@pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
+def test_correct_alternatives_get_full_marks(grade_files, source):
+    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
+    assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
+
+
+@pytest.mark.parametrize(("source", "checks"), MISTAKES.values(), ids=list(MISTAKES))
+def test_typical_mistakes_lose_points_on_the_right_check(grade_files, source, checks):
+    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
+    assert failing(exercise) == checks
