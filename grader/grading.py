@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course
-from grader.exercise import Exercise
-from grader.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.results import ExerciseResult, SubmissionResult, errored
 from grader.sandbox import PACKAGE_PARENT
 
 #: Seconds one submission may take before the judge is stopped.
@@ -108,26 +107,6 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     process.wait()
-
-
-def errored(exercise: Exercise, problem: str) -> ExerciseResult:
-    """An exercise that could not be graded: every check an error, score zero."""
-    first_line = problem.splitlines()[0] if problem else ""
-    return ExerciseResult(
-        id=exercise.id,
-        number=exercise.number,
-        slug=exercise.slug,
-        title=exercise.title,
-        concept=exercise.concept,
-        status="error",
-        score=0.0,
-        max_score=exercise.max_score,
-        message=problem,
-        checks=[
-            CheckResult(check.name, check.description, "error", 0.0, check.points, first_line)
-            for check in exercise.checks
-        ],
-    )
 
 
 def unknown_exercise(name: str) -> ExerciseResult:

@@ -20,7 +20,7 @@ from grader import plugin
 from grader.course import Course, submission_folder
 from grader.exercise import Exercise
 from grader.plugin import ExerciseRun, JudgeState, Outcome, StatePlugin
-from grader.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
 from grader.sandbox import Sandbox
 
 PYTEST_ARGS = [
@@ -79,12 +79,11 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
         problem = str(run.load_error)
     if not problem and run.collect_error:
         problem = f"The checks of this exercise could not be loaded (a bug in the grader):\n{run.collect_error}"
+    if problem:
+        return errored(exercise, problem)
     checks = []
     for spec in exercise.checks:
-        if problem:
-            outcome = Outcome("error", problem.splitlines()[0])
-        else:
-            outcome = run.outcomes.get(spec.name) or Outcome("error", "This check did not run (a bug in the grader).")
+        outcome = run.outcomes.get(spec.name) or Outcome("error", "This check did not run (a bug in the grader).")
         checks.append(
             CheckResult(
                 name=spec.name,
@@ -104,10 +103,9 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
         slug=exercise.slug,
         title=exercise.title,
         concept=exercise.concept,
-        status="error" if problem else "graded",
+        status="graded",
         score=sum(check.points for check in checks),
         max_score=exercise.max_score,
-        message=problem,
         checks=checks,
     )
 

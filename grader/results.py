@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from grader import __version__
+from grader.exercise import Exercise
 
 SCHEMA_VERSION = "1.0"
 STATUSES = ("passed", "failed", "error", "timeout")
@@ -99,6 +100,26 @@ class SubmissionResult:
             schema_version=data.get("schema_version", SCHEMA_VERSION),
             grader_version=data.get("grader_version", __version__),
         )
+
+
+def errored(exercise: Exercise, problem: str) -> ExerciseResult:
+    """An exercise that could not be graded: every check an error, score zero."""
+    first_line = problem.splitlines()[0] if problem else ""
+    return ExerciseResult(
+        id=exercise.id,
+        number=exercise.number,
+        slug=exercise.slug,
+        title=exercise.title,
+        concept=exercise.concept,
+        status="error",
+        score=0.0,
+        max_score=exercise.max_score,
+        message=problem,
+        checks=[
+            CheckResult(check.name, check.description, "error", 0.0, check.points, first_line)
+            for check in exercise.checks
+        ],
+    )
 
 
 def schema() -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Exercise 01: correct alternatives get full marks; each typical mistake fails its check."""
 
-import pytest
-
-from tests.conftest import failing
+from tests.exercises.contract import (  # noqa: F401  (collected here)
+    test_correct_alternatives_get_full_marks,
+    test_typical_mistakes_lose_points_on_the_right_check,
+)
 
 EXERCISE = "01_app_instance"
 
@@ -25,15 +26,3 @@ MISTAKES = {
     "run at import": ("from flask import Flask\napp = Flask(__name__)\napp.run()\n", {"no_server_on_import"}),
     "static route turned off": ("from flask import Flask\napp = Flask(__name__, static_folder=None)\n", {"static_route"}),
 }
-
-
-@pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
-def test_correct_alternatives_get_full_marks(grade_files, source):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
-
-
-@pytest.mark.parametrize(("source", "checks"), MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, source, checks):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert failing(exercise) == checks

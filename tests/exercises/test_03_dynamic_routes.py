@@ -1,8 +1,9 @@
 """Exercise 03: correct alternatives get full marks; each typical mistake fails its check."""
 
-import pytest
-
-from tests.conftest import failing
+from tests.exercises.contract import (  # noqa: F401  (collected here)
+    test_correct_alternatives_get_full_marks,
+    test_typical_mistakes_lose_points_on_the_right_check,
+)
 
 EXERCISE = "03_dynamic_routes"
 
@@ -59,17 +60,6 @@ MISTAKES = {
     ),
 }
 
-
-@pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
-def test_correct_alternatives_get_full_marks(grade_files, source):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
-
-
-@pytest.mark.parametrize(("source", "checks"), MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, source, checks):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert failing(exercise) == checks
 
 
 def test_the_unescaped_mistake_is_explained_with_the_smallest_example(grade_files):

@@ -1,8 +1,10 @@
 """Exercise 04: correct alternatives get full marks; each typical mistake fails its check."""
 
-import pytest
-
-from tests.conftest import failing, solution
+from tests.conftest import solution
+from tests.exercises.contract import (  # noqa: F401  (collected here)
+    test_correct_alternatives_get_full_marks,
+    test_typical_mistakes_lose_points_on_the_right_check,
+)
 
 EXERCISE = "04_converters"
 SOLUTION = solution(EXERCISE)
@@ -48,15 +50,3 @@ MISTAKES = {
     "string instead of path": (SOLUTION.replace("<path:subpath>", "<subpath>"), {"file_path"}),
     "off by one": (SOLUTION.replace("item_id + 1", "item_id + 2"), {"next_item"}),
 }
-
-
-@pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
-def test_correct_alternatives_get_full_marks(grade_files, source):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
-
-
-@pytest.mark.parametrize(("source", "checks"), MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, source, checks):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert failing(exercise) == checks
