@@ -13,7 +13,7 @@ from typing import Any
 
 from grader import __version__
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added details.reproduce
 STATUSES = ("passed", "failed", "error", "timeout")
 
 
@@ -27,7 +27,7 @@ class CheckResult:
     message: str = ""  # what the learner reads when it did not pass
     hint: str = ""
     example: str = ""  # the smallest failing example Hypothesis found, if any
-    details: dict[str, str] = field(default_factory=dict)  # request, expected, actual, traceback, output
+    details: dict[str, str] = field(default_factory=dict)  # request, expected, actual, traceback, output, reproduce
     hidden: bool = False
 
     @property
