@@ -52,6 +52,13 @@ class ExerciseResult:
     def passed(self) -> bool:
         return self.status == "graded" and self.score == self.max_score
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExerciseResult:
+        return cls(
+            **{key: value for key, value in data.items() if key != "checks"},
+            checks=[CheckResult(**check) for check in data.get("checks", [])],
+        )
+
 
 @dataclass
 class SubmissionResult:
@@ -85,16 +92,9 @@ class SubmissionResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SubmissionResult:
-        exercises = [
-            ExerciseResult(
-                **{key: value for key, value in item.items() if key != "checks"},
-                checks=[CheckResult(**check) for check in item.get("checks", [])],
-            )
-            for item in data["exercises"]
-        ]
         return cls(
             submission=data["submission"],
-            exercises=exercises,
+            exercises=[ExerciseResult.from_dict(item) for item in data["exercises"]],
             duration=float(data.get("duration", 0.0)),
             schema_version=data.get("schema_version", SCHEMA_VERSION),
             grader_version=data.get("grader_version", __version__),
