@@ -62,6 +62,7 @@ def learner_course(tmp_path: Path) -> Path:
     """A learner's copy of the course, as cloned: exercises/ at their starters, committed in git."""
     course = tmp_path / "course"
     shutil.copytree(ROOT / "exercises", course / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / ".gitignore", course / ".gitignore")
     git = ["git", "-c", "user.name=Learner", "-c", "user.email=learner@example.com"]
     subprocess.run([*git, "init", "-q"], cwd=course, check=True)
     subprocess.run([*git, "add", "."], cwd=course, check=True)
