@@ -8,16 +8,19 @@ Long parts are cut with a visible marker (:func:`grader.expectations.display.cut
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from werkzeug.exceptions import default_exceptions
+
 from grader.errors import CheckFailure
-from grader.expectations.display import cut_lines
+from grader.expectations.display import cut_lines, quote
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.style import PLAIN, Style
 from grader.workspace import shown
 
 LABEL_WIDTH = 11
-FLASK_ERROR_PAGE = "<title>500 Internal Server Error</title>"
+STANDARD_PAGE = re.compile(r"body '<!doctype html>\\n<html lang=en>\\n<title>(?P<code>\d{3}) ")
 
 
 def render(result: SubmissionResult, style: Style = PLAIN) -> str:
@@ -112,15 +115,27 @@ def example_in_words(example: str) -> str:
 
 
 def _actual(details: dict[str, str]) -> str | None:
-    """The actual response; Flask's own 500 page is named rather than shown when the
-    traceback says more."""
+    """The actual response, with Flask's standard error pages named, not shown:
+    what they mean says more than their HTML."""
     actual = details.get("actual")
-    if not actual or not details.get("traceback"):
+    if not actual:
         return actual
-    return "\n".join(
-        "body: Flask's error page, because your code raised an exception (below)" if FLASK_ERROR_PAGE in line else line
-        for line in actual.splitlines()
-    )
+    return "\n".join(_standard_page(line, bool(details.get("traceback"))) or line for line in actual.splitlines())
+
+
+def _standard_page(line: str, raised: bool) -> str | None:
+    """What a ``body '...'`` line means when it is exactly Flask's page for its status."""
+    match = STANDARD_PAGE.match(line)
+    error = default_exceptions.get(int(match["code"])) if match else None
+    page = error() if error is not None else None
+    if page is None or line != f"body {quote(page.get_body())}":
+        return None
+    meaning = {
+        404: " (no route matches this URL)",
+        405: " (the route exists, but not for this method)",
+        500: ", because your code raised an exception (below)" if raised else "",
+    }.get(page.code or 0, "")
+    return f"body: Flask's standard {page.name} page{meaning}"
 
 
 def _field(style: Style, label: str, text: str) -> str:

@@ -68,7 +68,8 @@ def test_typical_mistakes_in_02_and_04_show_request_expected_actual_and_how_to_r
     assert "Request:   GET /about" in about
     assert "Expected:  status 200" in about
     assert "Actual:    500 INTERNAL SERVER ERROR" in about
-    assert "Flask's error page, because your code raised" in about and "<!doctype" not in about
+    assert "body: Flask's standard Internal Server Error page, because your code raised" in about
+    assert "<!doctype" not in about
     raised = about.split("Your code raised:")[1].split("Try it:")[0]
     assert 'File "app.py", line 11, in about' in raised
     assert "NameError: name 'footer' is not defined" in raised

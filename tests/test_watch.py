@@ -69,6 +69,7 @@ def test_watch_follows_edits_survives_a_syntax_error_and_moves_on_when_passed(le
         partial = screen_after(child, "02_first_route · Routes and view functions  5/8")
         assert "✓ index" in partial
         assert "Request:   GET /about" in partial and "Actual:    404 NOT FOUND" in partial
+        assert "body: Flask's standard Not Found page (no route matches this URL)" in partial
 
         save(exercises / "02_first_route/app.py", PARTIAL_02 + "\ndef about(:\n")
         broken = screen_after(child, "Your app does not load yet. Fix this first:")
