@@ -14,6 +14,7 @@ from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT, grade, verify
 from grader.progress import Progress, render_next, render_overview
 from grader.style import Style
+from grader.workspace import shown
 
 COURSE_HELP = "The course folder (default: found from the working directory)."
 
@@ -166,8 +167,6 @@ def next_exercise(course_path: Path | None) -> None:
 @click.pass_obj
 def reset(course_path: Path | None, exercise: str) -> None:
     """Put the starter of EXERCISE back; your file is kept in a backup first."""
-    from grader.workspace import shown
-
     course = _course(course_path)
     progress = Progress(course)
     found = _exercise(course, exercise)

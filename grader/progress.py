@@ -150,17 +150,24 @@ class Progress:
         if isinstance(data, dict) and data.get("format") == FORMAT:
             return data
         aside = path.with_name(path.name + ".damaged")
-        os.replace(path, aside)
-        click.echo(f"{path} could not be read; it was moved to {aside.name} and starts afresh.", err=True)
+        try:
+            os.replace(path, aside)
+            click.echo(f"{path} could not be read; it was moved to {aside.name} and starts afresh.", err=True)
+        except OSError:
+            click.echo(f"{path} could not be read; it is left as it is and ignored.", err=True)
         return {}
 
     @staticmethod
     def _write(path: Path, data: dict[str, Any]) -> None:
-        """Write ``data`` whole or not at all (a reader never sees half a file)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write ``data`` whole or not at all (a reader never sees half a file).
+        Progress is a convenience: a folder that cannot be written is a warning."""
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError as exc:
+            click.echo(f"Your progress could not be saved in {path.parent}: {exc.strerror or exc}.", err=True)
 
 
 # ------------------------------------------------------------------- as text

@@ -95,17 +95,18 @@ class Keys:
             self.fd: int | None = stream.fileno()
         except (AttributeError, ValueError, OSError):
             self.fd = None
-        self.saved: list[Any] | None = None
+        self.terminal: tuple[int, list[Any]] | None = None  # fd and its settings before cbreak
 
     def __enter__(self) -> Keys:
         if self.fd is not None and os.isatty(self.fd):
-            self.saved = termios.tcgetattr(self.fd)
+            self.terminal = (self.fd, termios.tcgetattr(self.fd))
             tty.setcbreak(self.fd)  # Ctrl-C still interrupts
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.saved is not None:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+        if self.terminal is not None:
+            fd, settings = self.terminal
+            termios.tcsetattr(fd, termios.TCSADRAIN, settings)
 
     def read(self, timeout: float) -> str:
         """The keys pressed within ``timeout`` seconds ("" when none)."""

@@ -70,7 +70,10 @@ class Workspace:
             return {path.relative_to(kept).as_posix(): path.read_bytes() for path in sorted(kept.rglob("*")) if path.is_file()}
         shipped = self._from_git(exercise)
         if shipped is not None:
-            _write_files(kept, shipped)
+            try:
+                _write_files(kept, shipped)
+            except OSError:
+                pass  # not kept: git is asked again next time
         return shipped
 
     def is_starter(self, exercise: Exercise) -> bool | None:
