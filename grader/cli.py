@@ -12,7 +12,7 @@ from grader import __version__, report
 from grader.course import Course
 from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT, grade, verify
-from grader.progress import Progress, render_next, render_overview
+from grader.progress import Progress, first_to_do, render_next, render_overview
 from grader.style import Style
 from grader.workspace import shown
 
@@ -155,8 +155,7 @@ def next_exercise(course_path: Path | None) -> None:
     course = _course(course_path)
     _exercises(course)
     progress = Progress(course)
-    standings = progress.standings()
-    following = next((s for s in standings if not s.done), None)
+    following = first_to_do(progress.standings())
     if following is not None:
         progress.current = following.exercise
     click.echo(render_next(following, Style.for_stream(sys.stdout)))

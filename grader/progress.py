@@ -97,7 +97,8 @@ class Progress:
 
     def next_exercise(self) -> Exercise | None:
         """The first exercise, in order, that does not pass yet; None when all do."""
-        return next((s.exercise for s in self.standings() if not s.done), None)
+        following = first_to_do(self.standings())
+        return following.exercise if following else None
 
     # -- hints
 
@@ -170,11 +171,15 @@ class Progress:
             click.echo(f"Your progress could not be saved in {path.parent}: {exc.strerror or exc}.", err=True)
 
 
+def first_to_do(standings: list[Standing]) -> Standing | None:
+    return next((s for s in standings if not s.done), None)
+
+
 # ------------------------------------------------------------------- as text
 
 
-def render_overview(standings: list[Standing], style: Style = PLAIN) -> str:
-    """Each exercise with its state and score, the totals, and what to do next."""
+def render_overview(standings: list[Standing], style: Style = PLAIN, *, with_next: bool = True) -> str:
+    """Each exercise with its state and score, the totals, and (``with_next``) what to do next."""
     passed = sum(s.done for s in standings)
     points = sum(s.score or 0 for s in standings)
     total = sum(s.exercise.max_score for s in standings)
@@ -189,8 +194,8 @@ def render_overview(standings: list[Standing], style: Style = PLAIN) -> str:
             f"  {prefix}{s.exercise.number}  {s.exercise.title:{width}}  {score:>3}/{s.exercise.max_score:<3g} "
             f"{style.paint(s.state, fg=colour)}{style.dim(note)}"
         )
-    following = next((s for s in standings if not s.done), None)
-    lines += ["", render_next(following, style)]
+    if with_next:
+        lines += ["", render_next(first_to_do(standings), style)]
     return "\n".join(lines)
 
 
@@ -205,6 +210,6 @@ def render_next(standing: Standing | None, style: Style = PLAIN) -> str:
         lines.append(f"  Read {folder}/README.md, then edit {folder}/app.py.")
     else:
         lines.append(f"  Keep going in {folder}/app.py ({folder}/README.md has the task).")
-    lines.append(f"  Run `flask-grader watch`: it checks your file each time you save.")
+    lines.append("  Run `flask-grader watch`: it checks your file each time you save.")
     lines.append(f"  Stuck? `flask-grader hint {exercise.number}` gives a hint, a stronger one each time.")
     return "\n".join(lines)

@@ -250,7 +250,7 @@ class Watch:
         if self.banner:
             parts.append(style.paint(self.banner, fg="green", bold=True))
         if self.listing:
-            parts.append(render_overview(self.progress.standings(), style))
+            parts.append(render_overview(self.progress.standings(), style, with_next=False))
         elif isinstance(self.result, ExerciseResult):
             if self.result.status == "error":
                 parts.append("Your app does not load yet. Fix this first:")
