@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from pathlib import Path
 
 import jsonschema
 from click.testing import CliRunner
