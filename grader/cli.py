@@ -10,8 +10,11 @@ import click
 
 from grader import __version__, report
 from grader.course import Course
-from grader.exercise import ExerciseError
+from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT, grade, verify
+from grader.progress import Progress, first_to_do, render_next, render_overview
+from grader.style import Style
+from grader.workspace import shown
 
 COURSE_HELP = "The course folder (default: found from the working directory)."
 
@@ -30,15 +33,33 @@ def _exercises(course: Course):
         raise click.ClickException(str(exc)) from None
 
 
+def _exercise(course: Course, name: str | None, progress: Progress | None = None) -> Exercise:
+    """The exercise ``name``; without a name, the one the learner is on."""
+    if name is None and progress is not None:
+        current = progress.current
+        if current is not None and not progress.standing(current).done:
+            return current
+        return progress.next_exercise() or _exercises(course)[-1]
+    found = course.resolve(name or "")
+    if found is None:
+        raise click.ClickException(f"There is no exercise named {name!r}: `flask-grader list` shows them all.")
+    return found
+
+
 @click.group(invoke_without_command=True)
 @click.version_option(__version__, prog_name="flask-grader")
 @click.option("--course", "course_path", type=click.Path(path_type=Path, file_okay=False), help=COURSE_HELP)
 @click.pass_context
 def main(ctx: click.Context, course_path: Path | None) -> None:
-    """Learn Flask by doing: edit exercises/NN_slug/app.py, then `flask-grader check NN`."""
+    """Learn Flask by doing: edit exercises/NN_slug/app.py, then `flask-grader watch`.
+
+    Without a command: your progress, and the exercise to do next.
+    """
     ctx.obj = course_path
     if ctx.invoked_subcommand is None:
-        ctx.invoke(list_exercises)
+        course = _course(course_path)
+        _exercises(course)
+        click.echo(render_overview(Progress(course).standings(), Style.for_stream(sys.stdout)))
 
 
 @main.command("list")
@@ -62,12 +83,23 @@ def list_exercises(course_path: Path | None) -> None:
 def check(course_path: Path | None, exercises: tuple[str, ...], root: Path | None, output_format: str, timeout: float) -> None:
     """Grade EXERCISES (by number, slug or folder; default all).
 
-    Exits 0 when every graded exercise scores full marks, 1 otherwise.
+    Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
+    own exercises/ (no --root) also records your progress.
     """
     course = _course(course_path)
-    _exercises(course)  # a malformed course is reported before any grading
+    known = _exercises(course)  # a malformed course is reported before any grading
+    own = root is None or root.resolve() == course.exercises_dir.resolve()
+    progress = Progress(course) if own else None
+    fingerprints = {e.id: progress.workspace.fingerprint(e) for e in known} if progress else {}
     result = grade(course, root or course.exercises_dir, list(exercises) or None, timeout=timeout)
-    click.echo(result.to_json() if output_format == "json" else report.render(result), nl=output_format == "json")
+    if progress is not None:
+        for exercise in result.exercises:
+            if exercise.id in fingerprints:
+                progress.record(exercise, fingerprints[exercise.id])
+    if output_format == "json":
+        click.echo(result.to_json())
+    else:
+        click.echo(report.render(result, Style.for_stream(sys.stdout)), nl=False)
     sys.exit(0 if all(exercise.passed for exercise in result.exercises) else 1)
 
 
@@ -92,15 +124,78 @@ def verify_command(course_path: Path | None) -> None:
 
 
 @main.command()
+@click.argument("exercise", required=False)
+@click.option("--all", "show_all", is_flag=True, help="Show every hint at once.")
+@click.pass_obj
+def hint(course_path: Path | None, exercise: str | None, show_all: bool) -> None:
+    """The next hint for EXERCISE (default: the one you are on), a stronger one each time."""
+    course = _course(course_path)
+    progress = Progress(course)
+    found = _exercise(course, exercise, progress)
+    total = len(found.hints)
+    number = None if show_all else progress.reveal_hint(found)
+    if number is None:
+        progress.reveal_all_hints(found)
+        if not show_all:
+            click.echo(f"You have seen all {total} hints for {found.id}:")
+        for shown, text in enumerate(found.hints, 1):
+            click.echo(f"Hint {shown}/{total}: {text}")
+        return
+    click.echo(f"Hint {number}/{total} for {found.id}: {found.hints[number - 1]}")
+    if number < total:
+        click.echo(f"Still stuck? Run `flask-grader hint {found.number}` again for a stronger hint.")
+    else:
+        click.echo("That was the last hint. The README next to app.py has the full task.")
+
+
+@main.command("next")
+@click.pass_obj
+def next_exercise(course_path: Path | None) -> None:
+    """The exercise to do next: the first that does not pass yet."""
+    course = _course(course_path)
+    _exercises(course)
+    progress = Progress(course)
+    following = first_to_do(progress.standings())
+    if following is not None:
+        progress.current = following.exercise
+    click.echo(render_next(following, Style.for_stream(sys.stdout)))
+
+
+@main.command()
 @click.argument("exercise")
 @click.pass_obj
-def hint(course_path: Path | None, exercise: str) -> None:
-    """The hints for EXERCISE, from a nudge to nearly the answer."""
-    found = _course(course_path).resolve(exercise)
-    if found is None:
-        raise click.ClickException(f"There is no exercise named {exercise!r}: `flask-grader list` shows them all.")
-    for number, text in enumerate(found.hints, 1):
-        click.echo(f"Hint {number}/{len(found.hints)}: {text}")
+def reset(course_path: Path | None, exercise: str) -> None:
+    """Put the starter of EXERCISE back; your file is kept in a backup first."""
+    course = _course(course_path)
+    progress = Progress(course)
+    found = _exercise(course, exercise)
+    if progress.workspace.is_starter(found):
+        click.echo(f"{shown(found.path)} is already the starter: nothing to reset.")
+        return
+    try:
+        backup = progress.workspace.reset(found)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
+    if backup is not None:
+        click.echo(f"Your files are saved in {shown(backup)}/.")
+    click.echo(f"{shown(found.path)} has the starter again. Read its README.md and start afresh.")
+
+
+@main.command()
+@click.argument("exercise", required=False)
+@click.pass_obj
+def watch(course_path: Path | None, exercise: str | None) -> None:
+    """Check EXERCISE (default: the one you are on) every time you save it.
+
+    Keys: h hint, l list, n next exercise, q quit.
+    """
+    from grader.watch import Watch
+
+    course = _course(course_path)
+    _exercises(course)
+    progress = Progress(course)
+    start = _exercise(course, exercise, progress)
+    sys.exit(Watch(course, progress, start).run())
 
 
 @main.command("schema")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json as jsonlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -67,6 +67,11 @@ class RequestInfo:
     query_string: str = ""
     headers: tuple[tuple[str, str], ...] = ()
     body: str = ""
+    follow_redirects: bool = False
+    #: This client's earlier requests since the app first set a cookie (the last few):
+    #: the cookies this request carries come from them, so reproducing it needs them.
+    earlier: tuple[RequestInfo, ...] = ()
+    earlier_cut: int = 0  # how many more earlier requests were not kept
 
     @property
     def url(self) -> str:
@@ -139,9 +144,14 @@ class Response:
 class Client:
     """A test client of the learner's app; each keeps its own cookies."""
 
+    #: Earlier requests kept for reproducing a cookie-carrying request.
+    KEPT_REQUESTS = 4
+
     def __init__(self, app: LearnerApp, client_id: int) -> None:
         self._app = app
         self._id = client_id
+        self._since_cookie: list[RequestInfo] = []  # empty until a response sets a cookie
+        self._cookie_requests = 0
 
     def open(
         self,
@@ -189,9 +199,18 @@ class Client:
         elif isinstance(data, Mapping):
             header_list = [*header_list, ("Content-Type", "application/x-www-form-urlencoded")]
         qs = query_string if isinstance(query_string, str) else urlencode(query_string or {})
-        request = RequestInfo(method.upper(), path, qs, tuple(header_list), body_text)
+        request = RequestInfo(
+            method.upper(),
+            path,
+            qs,
+            tuple(header_list),
+            body_text,
+            follow_redirects,
+            earlier=tuple(self._since_cookie),
+            earlier_cut=self._cookie_requests - len(self._since_cookie),
+        )
         reply = self._app._exchange(message, timeout, what=f"answering {request.method} {request.url}")
-        return Response(
+        response = Response(
             status_code=int(reply["status_code"]),
             status=str(reply["status"]),
             headers=Headers([(str(k), str(v)) for k, v in reply["headers"]]),
@@ -199,6 +218,15 @@ class Client:
             request=request,
             error=reply.get("error"),
         )
+        self._remember(request, response)
+        return response
+
+    def _remember(self, request: RequestInfo, response: Response) -> None:
+        """Keep the requests that matter for cookies: from the first Set-Cookie on."""
+        if self._cookie_requests or "Set-Cookie" in response.headers:
+            alone = replace(request, earlier=(), earlier_cut=0)
+            self._since_cookie = [*self._since_cookie, alone][-self.KEPT_REQUESTS :]
+            self._cookie_requests += 1
 
     def get(self, path: str = "/", **kwargs: Any) -> Response:
         return self.open(path, "GET", **kwargs)

@@ -17,7 +17,9 @@ class CheckFailure(AssertionError):
 
     ``summary`` is one line in the learner's words; ``request``, ``expected`` and
     ``actual`` say what was sent, what should have come back and what did.
-    ``learner_traceback`` is the traceback of the learner's code, when it raised.
+    ``learner_traceback`` is the traceback of the learner's code, when it raised;
+    ``reproduce`` the shell commands that send the request again (see
+    :mod:`grader.reproduce`), kept in the details but not in the message.
     """
 
     def __init__(
@@ -29,6 +31,7 @@ class CheckFailure(AssertionError):
         actual: str | None = None,
         learner_traceback: str | None = None,
         output: str | None = None,
+        reproduce: str | None = None,
     ) -> None:
         super().__init__(summary)
         self.summary = summary
@@ -37,6 +40,7 @@ class CheckFailure(AssertionError):
         self.actual = actual
         self.learner_traceback = learner_traceback
         self.output = output
+        self.reproduce = reproduce
 
     def details(self) -> dict[str, Any]:
         return {
@@ -47,6 +51,7 @@ class CheckFailure(AssertionError):
                 ("actual", self.actual),
                 ("traceback", self.learner_traceback),
                 ("output", self.output),
+                ("reproduce", self.reproduce),
             )
             if value
         }

@@ -1,43 +1,147 @@
-"""Results as text for a terminal: a line per check, full feedback for the failures."""
+"""Results as text: a line per check, and feedback that teaches for each check that did not pass.
+
+Feedback for a failed check shows, from the check's ``details``: the request sent,
+expected against actual, the smallest failing example, the learner's traceback,
+what the app printed, how to send the request again by hand, and the hint.
+Long parts are cut with a visible marker (:func:`grader.expectations.display.cut_lines`).
+"""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+from werkzeug.exceptions import default_exceptions
+
+from grader.errors import CheckFailure
+from grader.expectations.display import cut_lines, quote
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.style import PLAIN, Style
+from grader.workspace import shown
 
-SYMBOLS = {"passed": "✓", "failed": "✗", "error": "!", "timeout": "⏱"}
+LABEL_WIDTH = 11
+STANDARD_PAGE = re.compile(r"body '<!doctype html>\\n<html lang=en>\\n<title>(?P<code>\d{3}) ")
 
 
-def render(result: SubmissionResult) -> str:
-    blocks = [render_exercise(exercise) for exercise in result.exercises]
+def render(result: SubmissionResult, style: Style = PLAIN) -> str:
+    blocks = [render_exercise(exercise, style, root=result.submission) for exercise in result.exercises]
     blocks.append(f"Total: {result.score:g}/{result.max_score:g}")
     return "\n\n".join(blocks) + "\n"
 
 
-def render_exercise(exercise: ExerciseResult) -> str:
+def render_exercise(
+    exercise: ExerciseResult,
+    style: Style = PLAIN,
+    *,
+    root: str | None = None,
+    all_feedback: bool = True,
+) -> str:
+    """The exercise's checks, one line each, with feedback under the failures.
+
+    ``all_feedback=False`` gives feedback for the first failure only (watch mode).
+    ``root`` is the submission folder, used to name the app in ``flask --app``.
+    """
     title = f"{exercise.id} · {exercise.title}" if exercise.title else exercise.id
-    lines = [f"{title}  {exercise.score:g}/{exercise.max_score:g}"]
+    score = style.paint(f"{exercise.score:g}/{exercise.max_score:g}", fg="green" if exercise.passed else "yellow", bold=True)
+    lines = [f"{style.label(title)}  {score}"]
     if exercise.status == "error":
-        lines.append(_indent(exercise.message, 2))
+        lines.append(_indent(cut_lines(exercise.message), 2))
         return "\n".join(lines)
+    app_path = shown(Path(root) / exercise.id / "app.py") if root else None
     width = max((len(check.name) for check in exercise.checks), default=0)
+    explained = False
     for check in exercise.checks:
-        lines.append(f"  {SYMBOLS[check.status]} {check.name:{width}}  {check.description}")
-        if not check.passed:
-            lines.append(_indent(feedback(check), 6))
+        lines.append(f"  {style.status(check.status)} {check.name:{width}}  {check.description}")
+        if not check.passed and (all_feedback or not explained):
+            lines.append(_indent(feedback(check, style, app_path=app_path), 6))
+            explained = True
     return "\n".join(lines)
 
 
-def feedback(check: CheckResult) -> str:
+def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None = None) -> str:
     """What a learner reads about a check that did not pass."""
-    parts = [check.message or check.status]
+    if check.hidden:
+        return "This check is hidden: its details are not shown."
+    details = check.details
+    lines = [style.paint(summary(check), bold=True)]
+    for label, text in (
+        ("Request", details.get("request")),
+        ("Expected", details.get("expected")),
+        ("Actual", _actual(details)),
+    ):
+        if text:
+            lines.append(_field(style, label, text))
     if check.example:
-        parts.append("smallest failing example:\n" + _indent(check.example, 2))
-    output = check.details.get("output")
-    if output:
-        parts.append("your app printed:\n" + _indent(output, 2))
+        lines.append(_field(style, "Fails for", example_in_words(check.example) + " (the smallest failing input Hypothesis found)"))
+    if details.get("traceback"):
+        lines.append(style.label("Your code raised:"))
+        lines.append(_indent(cut_lines(details["traceback"]), 2))
+    if details.get("output"):
+        lines.append(style.label("Your app printed:"))
+        lines.append(_indent(cut_lines(details["output"]), 2))
+    if details.get("reproduce"):
+        served = f"(while `flask --app {app_path or 'app.py'} run` serves your app in another terminal)"
+        lines.append(_field(style, "Try it", f"{details['reproduce']}\n{style.dim(served)}"))
     if check.hint:
-        parts.append(f"hint: {check.hint}")
-    return "\n".join(parts)
+        lines.append(_field(style, "Hint", check.hint))
+    return "\n".join(lines)
+
+
+def summary(check: CheckResult) -> str:
+    """The first part of the check's message: the one-line verdict, without the details
+    that :class:`CheckFailure` appends (they are shown field by field)."""
+    details = check.details
+    tail = str(
+        CheckFailure(
+            "",
+            request=details.get("request"),
+            expected=details.get("expected"),
+            actual=details.get("actual"),
+            learner_traceback=details.get("traceback"),
+        )
+    )
+    if tail and check.message.endswith(tail) and len(check.message) > len(tail):
+        return check.message[: -len(tail)]
+    return check.message or check.status
+
+
+def example_in_words(example: str) -> str:
+    """``item_id=0`` lines as ``item_id = 0, name = 'a'``."""
+    parts = []
+    for line in example.splitlines():
+        name, sep, value = line.partition("=")
+        parts.append(f"{name.strip()} = {value.strip()}" if sep else line.strip())
+    return cut_lines(", ".join(parts), limit=1)
+
+
+def _actual(details: dict[str, str]) -> str | None:
+    """The actual response, with Flask's standard error pages named, not shown:
+    what they mean says more than their HTML."""
+    actual = details.get("actual")
+    if not actual:
+        return actual
+    return "\n".join(_standard_page(line, bool(details.get("traceback"))) or line for line in actual.splitlines())
+
+
+def _standard_page(line: str, raised: bool) -> str | None:
+    """What a ``body '...'`` line means when it is exactly Flask's page for its status."""
+    match = STANDARD_PAGE.match(line)
+    error = default_exceptions.get(int(match["code"])) if match else None
+    page = error() if error is not None else None
+    if page is None or line != f"body {quote(page.get_body())}":
+        return None
+    meaning = {
+        404: " (no route matches this URL)",
+        405: " (the route exists, but not for this method)",
+        500: ", because your code raised an exception (below)" if raised else "",
+    }.get(page.code or 0, "")
+    return f"body: Flask's standard {page.name} page{meaning}"
+
+
+def _field(style: Style, label: str, text: str) -> str:
+    """``Label:   text``, with the text's further lines aligned under its first."""
+    first, *rest = text.splitlines() or [""]
+    return "\n".join([style.label(f"{label + ':':{LABEL_WIDTH}}") + first, *(" " * LABEL_WIDTH + line for line in rest)])
 
 
 def _indent(text: str, width: int) -> str:

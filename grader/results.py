@@ -14,7 +14,7 @@ from typing import Any
 from grader import __version__
 from grader.exercise import Exercise
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1 added details.reproduce
 STATUSES = ("passed", "failed", "error", "timeout")
 
 
@@ -28,7 +28,7 @@ class CheckResult:
     message: str = ""  # what the learner reads when it did not pass
     hint: str = ""
     example: str = ""  # the smallest failing example Hypothesis found, if any
-    details: dict[str, str] = field(default_factory=dict)  # request, expected, actual, traceback, output
+    details: dict[str, str] = field(default_factory=dict)  # request, expected, actual, traceback, output, reproduce
     hidden: bool = False
 
     @property
@@ -52,6 +52,13 @@ class ExerciseResult:
     @property
     def passed(self) -> bool:
         return self.status == "graded" and self.score == self.max_score
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExerciseResult:
+        return cls(
+            **{key: value for key, value in data.items() if key != "checks"},
+            checks=[CheckResult(**check) for check in data.get("checks", [])],
+        )
 
 
 @dataclass
@@ -86,16 +93,9 @@ class SubmissionResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SubmissionResult:
-        exercises = [
-            ExerciseResult(
-                **{key: value for key, value in item.items() if key != "checks"},
-                checks=[CheckResult(**check) for check in item.get("checks", [])],
-            )
-            for item in data["exercises"]
-        ]
         return cls(
             submission=data["submission"],
-            exercises=exercises,
+            exercises=[ExerciseResult.from_dict(item) for item in data["exercises"]],
             duration=float(data.get("duration", 0.0)),
             schema_version=data.get("schema_version", SCHEMA_VERSION),
             grader_version=data.get("grader_version", __version__),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -53,3 +55,16 @@ def failing(exercise: ExerciseResult) -> set[str]:
 
 def solution(exercise_id: str) -> str:
     return (ROOT / "solutions" / exercise_id / "app.py").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def learner_course(tmp_path: Path) -> Path:
+    """A learner's copy of the course, as cloned: exercises/ at their starters, committed in git."""
+    course = tmp_path / "course"
+    shutil.copytree(ROOT / "exercises", course / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / ".gitignore", course / ".gitignore")
+    git = ["git", "-c", "user.name=Learner", "-c", "user.email=learner@example.com"]
+    subprocess.run([*git, "init", "-q"], cwd=course, check=True)
+    subprocess.run([*git, "add", "."], cwd=course, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "course"], cwd=course, check=True)
+    return course

@@ -7,6 +7,9 @@ from typing import Any
 
 #: Characters of a body shown before it is cut with a visible marker.
 BODY_LIMIT = 400
+#: Lines of a traceback or of printed output shown, and characters per line.
+LINE_COUNT_LIMIT = 30
+LINE_LIMIT = 300
 
 
 def quote(text: str, limit: int = BODY_LIMIT) -> str:
@@ -22,3 +25,19 @@ def json_text(value: Any) -> str:
 
 def methods(names: set[str] | frozenset[str]) -> str:
     return "{" + ", ".join(sorted(names)) + "}"
+
+
+def cut_lines(text: str, limit: int = LINE_COUNT_LIMIT) -> str:
+    """``text`` with long lines and the middle of a long text cut, each cut marked.
+
+    The end stays: a traceback ends with the exception, output with the latest line.
+    """
+    lines = [
+        line if len(line) <= LINE_LIMIT else f"{line[:LINE_LIMIT]} [... {len(line) - LINE_LIMIT} more characters cut]"
+        for line in text.rstrip("\n").splitlines()
+    ]
+    if len(lines) <= limit:
+        return "\n".join(lines)
+    head = limit // 4
+    tail = limit - head
+    return "\n".join([*lines[:head], f"[... {len(lines) - limit} more lines cut]", *lines[-tail:]])

@@ -9,6 +9,7 @@ from typing import Any
 from grader.client import Response
 from grader.errors import CheckFailure
 from grader.expectations.display import json_text, methods, quote
+from grader.reproduce import curl_commands
 
 
 class ResponseExpectation:
@@ -166,6 +167,7 @@ class ResponseExpectation:
             expected=expected,
             actual=self._actual(),
             learner_traceback=(self.response.error or {}).get("traceback"),
+            reproduce=curl_commands(self.response.request),
         )
 
     @property

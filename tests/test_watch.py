@@ -1,0 +1,105 @@
+"""``flask-grader watch`` driven for real, in a pseudo-terminal: edit, see the feedback
+change, break the file, pass, move on, quit; nothing is left running."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+
+from tests.conftest import ROOT, solution
+from tests.test_progress import PARTIAL_02, flask_grader
+
+TIMEOUT = 240  # seconds per expected screen: generous, the machine may be busy
+KEYS = "h hint · l list · n next exercise · q quit"
+
+
+def spawn_watch(course: Path) -> pexpect.spawn:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "xterm", "LANG": "C.UTF-8"}
+    env.pop("FLASK_GRADER_COURSE", None)
+    return pexpect.spawn(
+        sys.executable, ["-m", "grader", "watch"], cwd=course, env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(300, 250)
+    )
+
+
+def screen_after(child: pexpect.spawn, marker: str) -> str:
+    """The screen that shows ``marker``, up to its key line."""
+    child.expect_exact(marker)
+    child.expect_exact(KEYS)
+    return marker + child.before.replace("\r\n", "\n")
+
+
+def save(path: Path, source: str) -> None:
+    path.write_text(source, encoding="utf-8")
+
+
+def leftovers(course: Path) -> list[str]:
+    """Command lines of live grading processes (check or judge) for ``course``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            if "grader.judge" in cmdline:
+                job = Path(cmdline[cmdline.index("grader.judge") + 1]).read_text()
+                if json.loads(job)["course"] == str(course):
+                    found.append(" ".join(cmdline))
+            elif "grader" in cmdline and str(course) in cmdline:
+                found.append(" ".join(cmdline))
+        except (OSError, ValueError, IndexError, KeyError):
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
+def test_watch_follows_edits_survives_a_syntax_error_and_moves_on_when_passed(learner_course):
+    exercises = learner_course / "exercises"
+    save(exercises / "01_app_instance/app.py", solution("01_app_instance"))
+    child = spawn_watch(learner_course)
+    try:
+        # 01 already passes: said, and on to 02, whose starter fails every check.
+        child.expect_exact("01 · The application instance passes. Well done! On to 02.")
+        starter = screen_after(child, "02_first_route · Routes and view functions  0/8")
+        assert "✗ index" in starter and "Request:   GET /\n" in starter
+        assert "Expected:  status 200" in starter and "Actual:    404 NOT FOUND" in starter
+        assert "✗ about" in starter and "Request:   GET /about" not in starter, "the rest: one line each"
+
+        save(exercises / "02_first_route/app.py", PARTIAL_02)
+        partial = screen_after(child, "02_first_route · Routes and view functions  5/8")
+        assert "✓ index" in partial
+        assert "Request:   GET /about" in partial and "Actual:    404 NOT FOUND" in partial
+        assert "body: Flask's standard Not Found page (no route matches this URL)" in partial
+
+        save(exercises / "02_first_route/app.py", PARTIAL_02 + "\ndef about(:\n")
+        broken = screen_after(child, "Your app does not load yet. Fix this first:")
+        assert "app.py has a syntax error" in broken and "SyntaxError" in broken
+        assert child.isalive()
+
+        child.send("h")
+        assert "Hint 1/3: A route is a function" in screen_after(child, "Hint 1/3")
+        child.send("l")
+        overview = screen_after(child, "Your progress: 1 of 4 exercises passed")
+        assert re.search(r"✓ 01  The application instance +4/4 +passed", overview)
+        assert re.search(r"◐ 02  Routes and view functions +0/8 +started", overview), "the broken file scored 0"
+
+        save(exercises / "02_first_route/app.py", solution("02_first_route"))
+        child.expect_exact("02 · Routes and view functions passes. Well done! On to 03.")
+        child.expect_exact("flask-grader watch · 03 · Dynamic routes")
+        child.send("n")
+        child.expect_exact("Skipped 03 for now")
+        child.expect_exact("flask-grader watch · 04 · Converters")
+        child.send("q")  # most likely while 04 is being checked
+        child.expect_exact("Bye! Your progress is saved")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0
+    assert leftovers(learner_course) == []
+
+    # A restart finds the progress, the hints shown, and the exercise watch was on.
+    overview = flask_grader(learner_course).stdout
+    assert "Your progress: 2 of 4 exercises passed" in overview
+    assert flask_grader(learner_course, "hint", "02").stdout.startswith("Hint 2/3")
+    assert flask_grader(learner_course, "hint").stdout.startswith("Hint 1/3 for 04_converters")
