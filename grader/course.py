@@ -13,9 +13,11 @@ ENV_ROOT = "FLASK_GRADER_COURSE"
 
 @dataclass(frozen=True)
 class Course:
-    """The grader's own tree: ``exercises/`` (with checks) and ``solutions/``."""
+    """The grader's own tree: ``exercises/`` (with checks) and ``solutions/``, plus
+    optionally an instructor's folder of hidden checks (``NN_slug/checks.py``)."""
 
     root: Path
+    hidden_checks: Path | None = None
 
     @property
     def exercises_dir(self) -> Path:
@@ -52,7 +54,25 @@ class Course:
         duplicate = next((o for o in orders if orders.count(o) > 1), None)
         if duplicate is not None:
             raise ExerciseError(f"{self.exercises_dir}: two exercises have order {duplicate}")
-        return sorted(found, key=lambda exercise: exercise.order)
+        ordered = sorted(found, key=lambda exercise: exercise.order)
+        return self._with_hidden_checks(ordered) if self.hidden_checks else ordered
+
+    def _with_hidden_checks(self, exercises: list[Exercise]) -> list[Exercise]:
+        folder = self.hidden_checks
+        assert folder is not None
+        if not folder.is_dir():
+            raise ExerciseError(f"{folder}: the hidden checks folder does not exist")
+        by_id = {exercise.id: exercise for exercise in exercises}
+        for child in sorted(folder.iterdir()):
+            if child.is_dir() and not child.name.startswith((".", "__")) and child.name not in by_id:
+                raise ExerciseError(
+                    f"{child}: hidden checks for no exercise of the course "
+                    "(its folders are named like the exercises, such as 02_first_route)"
+                )
+        return [
+            exercise.with_hidden_checks(folder / exercise.id) if (folder / exercise.id).is_dir() else exercise
+            for exercise in exercises
+        ]
 
     def resolve(self, name: str) -> Exercise | None:
         """The exercise named by number (``4``, ``04``), slug (``converters``) or folder

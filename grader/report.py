@@ -19,12 +19,25 @@ def render_exercise(exercise: ExerciseResult) -> str:
     if exercise.status == "error":
         lines.append(_indent(exercise.message, 2))
         return "\n".join(lines)
-    width = max((len(check.name) for check in exercise.checks), default=0)
-    for check in exercise.checks:
+    visible = [check for check in exercise.checks if not check.hidden]
+    width = max((len(check.name) for check in visible), default=0)
+    for check in visible:
         lines.append(f"  {SYMBOLS[check.status]} {check.name:{width}}  {check.description}")
         if not check.passed:
             lines.append(_indent(feedback(check), 6))
+    hidden = hidden_summary(exercise)
+    if hidden:
+        lines.append(f"  {hidden}")
     return "\n".join(lines)
+
+
+def hidden_summary(exercise: ExerciseResult) -> str:
+    """``"3 hidden checks, 2 passed"``: all a learner reads about hidden checks ("" when none)."""
+    hidden = [check for check in exercise.checks if check.hidden]
+    if not hidden:
+        return ""
+    noun = "check" if len(hidden) == 1 else "checks"
+    return f"{len(hidden)} hidden {noun}, {sum(check.passed for check in hidden)} passed"
 
 
 def feedback(check: CheckResult) -> str:
