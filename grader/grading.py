@@ -86,6 +86,9 @@ def run_judge(
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "LANG": "C.UTF-8",
             "HOME": tmp,
+            # The judge's temporary files (the sandbox's scratch) live in this job's folder,
+            # so they go with it even when the judge is killed at the time limit.
+            "TMPDIR": tmp,
             "PYTHONPATH": PACKAGE_PARENT,
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
