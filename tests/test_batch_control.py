@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from grader.batch import BatchError, Manifest, Shard, merge
 from grader.grading import errored
@@ -153,3 +155,23 @@ def test_merge_refuses_different_exercises_unfinished_shards_and_non_outputs(tmp
         merge([one, tmp_path], tmp_path / "merged")
     merged = merge([one, fake_output(tmp_path / "two", "2/2", ["b"], course)], tmp_path / "merged")
     assert merged.learners == ["a", "b"] and [row["learner"] for row in gradebook(tmp_path / "merged")] == ["a", "b"]
+
+
+def test_the_github_actions_example_runs_real_commands_with_consistent_shards():
+    from grader.cli import main
+
+    workflow = yaml.safe_load((ROOT / "docs" / "examples" / "grade-class.yml").read_text(encoding="utf-8"))
+    shards = workflow["jobs"]["grade"]["strategy"]["matrix"]["shard"]
+    commands = [
+        shlex.split(step["run"].replace("${{ matrix.shard }}", "1"))
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if step.get("run", "").startswith("flask-grader ")
+    ]
+    assert [command[1] for command in commands] == ["batch", "merge"]
+    for command in commands:
+        known = {opt for param in main.commands[command[1]].params for opt in param.opts + param.secondary_opts}
+        assert {token for token in command[2:] if token.startswith("-")} <= known, command
+    batch, merge_ = commands
+    assert Shard.parse(batch[batch.index("--shard") + 1]).count == len(shards)
+    assert merge_[2 : 2 + len(shards)] == [f"grades-{k}" for k in shards]
