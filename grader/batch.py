@@ -119,13 +119,12 @@ def run_batch(
     """
     results = out / "results"
     results.mkdir(parents=True, exist_ok=True)
-    manifest = Manifest(
-        exercise_ids, [s.learner for s in submissions], str(shard) if shard else None, sorted(formats), hidden_visibility
-    )
+    learners = [submission.learner for submission in submissions]
+    manifest = Manifest(exercise_ids, learners, str(shard) if shard else None, sorted(formats), hidden_visibility)
     manifest.save(out)
-    resumed = [s.learner for s in submissions if not regrade and _finished(_result_path(out, s.learner), exercise_ids)]
-    todo = [s for s in submissions if s.learner not in resumed]
-    for learner in resumed:
+    resumed = {learner for learner in learners if not regrade and _finished(_result_path(out, learner), exercise_ids)}
+    todo = [submission for submission in submissions if submission.learner not in resumed]
+    for learner in sorted(resumed):
         on_done(learner)
     cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -139,7 +138,7 @@ def run_batch(
                 future.cancel()
             raise
     write_outputs(out, manifest)
-    return BatchRun([s.learner for s in todo], resumed)
+    return BatchRun([s.learner for s in todo], sorted(resumed))
 
 
 def _grade_and_save(
@@ -171,7 +170,7 @@ def merge(shard_dirs: list[Path], out: Path) -> Manifest:
     if not manifests:
         raise BatchError("Name the output folders of the shards to merge.")
     first = manifests[0]
-    for folder, manifest in zip(shard_dirs, manifests):
+    for folder, manifest in zip(shard_dirs, manifests, strict=True):
         if manifest.exercises != first.exercises:
             raise BatchError(
                 f"{folder} graded {', '.join(manifest.exercises)}, but {shard_dirs[0]} graded "
@@ -181,7 +180,7 @@ def merge(shard_dirs: list[Path], out: Path) -> Manifest:
             raise BatchError(f"Merge into a new folder, not into the shard {folder}.")
     _check_shards_complete(shard_dirs, manifests)
     owner: dict[str, Path] = {}
-    for folder, manifest in zip(shard_dirs, manifests):
+    for folder, manifest in zip(shard_dirs, manifests, strict=True):
         for learner in manifest.learners:
             if learner in owner:
                 raise BatchError(f"{learner} was graded in both {owner[learner]} and {folder}: merge each shard once.")
@@ -209,7 +208,8 @@ def _check_shards_complete(shard_dirs: list[Path], manifests: list[Manifest]) ->
         return  # whole runs (say, two sections of a course) join as they are
     counts = {shard.count for shard in shards if shard}
     if len(counts) > 1:
-        raise BatchError(f"The shards were cut differently ({', '.join(sorted(map(str, shards)))}): cut the class once.")
+        cuts = ", ".join(sorted(map(str, shards)))
+        raise BatchError(f"The shards were cut differently ({cuts}): cut the class once.")
     count = counts.pop()
     seen = [shard.index for shard in shards if shard]
     for index in range(1, count + 1):

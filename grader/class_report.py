@@ -76,17 +76,18 @@ def check_stats(exercise_ids: list[str], results: list[SubmissionResult]) -> lis
         if not runs:
             continue
         for position, check in enumerate(runs[0].checks):
-            outcomes = [run.checks[position] for run in runs if len(run.checks) > position]
-            failures = Counter(
-                (outcome.message or outcome.status).splitlines()[0] for outcome in outcomes if not outcome.passed
-            )
+            outcomes = [(run, run.checks[position]) for run in runs]
+            failed = [(run, outcome) for run, outcome in outcomes if not outcome.passed]
+            # What learners get wrong: the messages of apps that loaded say more than "it did not load".
+            telling = [outcome for run, outcome in failed if run.status == "graded"] or [o for _, o in failed]
+            failures = Counter((outcome.message or outcome.status).splitlines()[0] for outcome in telling)
             stats.append(
                 CheckStats(
                     exercise_id,
                     check.name,
                     check.description,
                     check.hidden,
-                    sum(outcome.passed for outcome in outcomes),
+                    sum(outcome.passed for _, outcome in outcomes),
                     len(runs),
                     failures.most_common(1)[0][0] if failures else "",
                 )

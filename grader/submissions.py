@@ -136,11 +136,8 @@ def check_folders(root: Path, exercises: list[Exercise]) -> None:
         folder = submission_folder(root, exercise)
         if folder is None:
             continue
-        if folder.is_symlink():
-            raise UnsafeSubmission(f"{folder.name} is a symbolic link: a submission holds plain files and folders only.")
         for parent, dirnames, filenames in os.walk(folder):
-            for name in dirnames + filenames:
-                path = Path(parent, name)
+            for path in [Path(parent), *(Path(parent, name) for name in dirnames + filenames)]:
                 if path.is_symlink():
                     where = path.relative_to(root).as_posix()
                     raise UnsafeSubmission(f"{where} is a symbolic link: a submission holds plain files and folders only.")
@@ -181,9 +178,9 @@ def _safe_parts(info: zipfile.ZipInfo) -> tuple[str, ...]:
         raise UnsafeSubmission(f"The zip entry {info.filename!r} points outside the folder (..): it was refused.")
     kind = stat.S_IFMT(info.external_attr >> 16)
     if stat.S_ISLNK(kind):
-        raise UnsafeSubmission(f"The zip entry {info.filename!r} is a symbolic link: a submission holds plain files only.")
+        raise UnsafeSubmission(f"The zip entry {info.filename!r} is a symbolic link: a submission holds plain files.")
     if kind and not (stat.S_ISREG(kind) or stat.S_ISDIR(kind)):
-        raise UnsafeSubmission(f"The zip entry {info.filename!r} is a special file: a submission holds plain files only.")
+        raise UnsafeSubmission(f"The zip entry {info.filename!r} is a special file: a submission holds plain files.")
     return () if parts and parts[0] in JUNK or parts[-1:] == (".DS_Store",) else parts
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import Course
-from tests.conftest import solution
+from tests.conftest import solution, write_submission
 from tests.exercises import test_01_app_instance as ex01
 from tests.exercises import test_02_first_route as ex02
 
@@ -192,9 +192,9 @@ def write_class(folder: Path) -> list[Learner]:
     class_ = learners()
     for learner in class_:
         if learner.layout == "folder":
-            _write_files(folder / learner.name, learner.files)
+            write_submission(folder / learner.name, learner.files)
         elif learner.layout == "repo":
-            _write_files(folder / learner.name, {"README.md": "# my flask work", "grader/x.py": "",
+            write_submission(folder / learner.name, {"README.md": "# my flask work", "grader/x.py": "",
                                                  **{f"exercises/{k}": v for k, v in learner.files.items()}})
         elif learner.layout == "raw":
             with open(folder / f"{learner.name}.zip", "wb") as stream:
@@ -221,16 +221,6 @@ def write_hidden_checks(folder: Path) -> Path:
     (target / "checks.py").write_text(HIDDEN_CHECKS, encoding="utf-8")
     (target / "exercise.yaml").write_text(HIDDEN_YAML, encoding="utf-8")
     return folder
-
-
-def _write_files(root: Path, files: dict[str, str | bytes]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 def _zip(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:

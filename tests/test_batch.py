@@ -11,10 +11,8 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import jsonschema
@@ -24,7 +22,7 @@ import xmlschema
 
 from grader.course import Course
 from grader.results import SubmissionResult, schema
-from tests.conftest import ROOT, solution, write_submission
+from tests.conftest import ROOT
 from tests.make_class import EXERCISES, HIDDEN_NAMES, SECRET, Learner, write_class, write_hidden_checks
 
 pytestmark = pytest.mark.xdist_group("class")
