@@ -150,7 +150,9 @@ def schema_command() -> None:
 @main.command()
 @click.argument("submissions", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="grades", show_default=True)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of cores")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of cores"
+)
 @EXERCISES_OPTION
 @CHECKS_OPTION
 @click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds per submission.")
@@ -234,7 +236,9 @@ def export() -> None:
 @EXERCISES_OPTION
 @CHECKS_OPTION
 @HIDDEN_VISIBILITY_OPTION
-@click.option("--timeout", type=float, default=gradescope.AUTOGRADER_TIMEOUT, show_default=True, help="Seconds per submission.")
+@click.option(
+    "--timeout", type=float, default=gradescope.AUTOGRADER_TIMEOUT, show_default=True, help="Seconds per submission."
+)
 @click.pass_obj
 def export_gradescope(
     course_path: Path | None,

@@ -55,24 +55,7 @@ class Course:
         if duplicate is not None:
             raise ExerciseError(f"{self.exercises_dir}: two exercises have order {duplicate}")
         ordered = sorted(found, key=lambda exercise: exercise.order)
-        return self._with_hidden_checks(ordered) if self.hidden_checks else ordered
-
-    def _with_hidden_checks(self, exercises: list[Exercise]) -> list[Exercise]:
-        folder = self.hidden_checks
-        assert folder is not None
-        if not folder.is_dir():
-            raise ExerciseError(f"{folder}: the hidden checks folder does not exist")
-        by_id = {exercise.id: exercise for exercise in exercises}
-        for child in sorted(folder.iterdir()):
-            if child.is_dir() and not child.name.startswith((".", "__")) and child.name not in by_id:
-                raise ExerciseError(
-                    f"{child}: hidden checks for no exercise of the course "
-                    "(its folders are named like the exercises, such as 02_first_route)"
-                )
-        return [
-            exercise.with_hidden_checks(folder / exercise.id) if (folder / exercise.id).is_dir() else exercise
-            for exercise in exercises
-        ]
+        return _with_hidden_checks(ordered, self.hidden_checks) if self.hidden_checks else ordered
 
     def resolve(self, name: str) -> Exercise | None:
         """The exercise named by number (``4``, ``04``), slug (``converters``) or folder
@@ -103,3 +86,20 @@ def submission_folder(root: Path, exercise: Exercise) -> Path | None:
 def _is_course(path: Path) -> bool:
     exercises = path / "exercises"
     return exercises.is_dir() and any((child / METADATA).is_file() for child in exercises.iterdir())
+
+
+def _with_hidden_checks(exercises: list[Exercise], folder: Path) -> list[Exercise]:
+    """The exercises with the hidden checks of ``folder/NN_slug/`` added."""
+    if not folder.is_dir():
+        raise ExerciseError(f"{folder}: the hidden checks folder does not exist")
+    ids = {exercise.id for exercise in exercises}
+    for child in sorted(folder.iterdir()):
+        if child.is_dir() and not child.name.startswith((".", "__")) and child.name not in ids:
+            raise ExerciseError(
+                f"{child}: hidden checks for no exercise of the course "
+                "(its folders are named like the exercises, such as 02_first_route)"
+            )
+    return [
+        exercise.with_hidden_checks(folder / exercise.id) if (folder / exercise.id).is_dir() else exercise
+        for exercise in exercises
+    ]

@@ -140,7 +140,7 @@ def check_folders(root: Path, exercises: list[Exercise]) -> None:
             for path in [Path(parent), *(Path(parent, name) for name in dirnames + filenames)]:
                 if path.is_symlink():
                     where = path.relative_to(root).as_posix()
-                    raise UnsafeSubmission(f"{where} is a symbolic link: a submission holds plain files and folders only.")
+                    raise UnsafeSubmission(f"{where} is a symbolic link: a submission holds plain files and folders.")
             files += len(filenames)
             size += sum(Path(parent, name).lstat().st_size for name in filenames)
     _check_limits(files, size)
