@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from grader import __version__, report
+from grader import __version__, gradescope, junit, report
+from grader.batch import FORMATS, BatchError, Shard, merge, plan, run_batch
 from grader.course import Course
 from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT, grade, verify
@@ -26,7 +30,7 @@ def _course(path: Path | None) -> Course:
         raise click.ClickException(str(exc)) from None
 
 
-def _exercises(course: Course):
+def _exercises(course: Course) -> list[Exercise]:
     try:
         return course.exercises()
     except ExerciseError as exc:
@@ -44,6 +48,36 @@ def _exercise(course: Course, name: str | None, progress: Progress | None = None
     if found is None:
         raise click.ClickException(f"There is no exercise named {name!r}: `flask-grader list` shows them all.")
     return found
+
+
+def _chosen(course: Course, names: str | None) -> list[str]:
+    """Exercise ids from ``--exercises 01,02,...`` (all when None), unknown names refused."""
+    exercises = _exercises(course)  # a malformed course or hidden check is reported before any grading
+    if not names:
+        return [exercise.id for exercise in exercises]
+    chosen = []
+    for name in filter(None, (part.strip() for part in names.split(","))):
+        found = course.resolve(name)
+        if found is None:
+            raise click.ClickException(f"There is no exercise named {name!r}: `flask-grader list` shows them all.")
+        chosen.append(found.id)
+    return list(dict.fromkeys(chosen))
+
+
+CHECKS_OPTION = click.option(
+    "--checks",
+    "hidden_checks",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A folder of hidden checks: NN_slug/checks.py (and optional NN_slug/exercise.yaml) per exercise.",
+)
+EXERCISES_OPTION = click.option("--exercises", help="The exercises to grade, comma-separated: 01,02 (default: all).")
+HIDDEN_VISIBILITY_OPTION = click.option(
+    "--hidden-visibility",
+    type=click.Choice(gradescope.HIDDEN_VISIBILITIES),
+    default=gradescope.HIDDEN_VISIBILITY,
+    show_default=True,
+    help="When Gradescope shows hidden checks to learners.",
+)
 
 
 @click.group(invoke_without_command=True)
@@ -77,7 +111,7 @@ def list_exercises(course_path: Path | None) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="A submission laid out like exercises/ (default: the course's exercises/).",
 )
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
 @click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds for the whole submission.")
 @click.pass_obj
 def check(course_path: Path | None, exercises: tuple[str, ...], root: Path | None, output_format: str, timeout: float) -> None:
@@ -96,18 +130,20 @@ def check(course_path: Path | None, exercises: tuple[str, ...], root: Path | Non
         for exercise in result.exercises:
             if exercise.id in fingerprints:
                 progress.record(exercise, fingerprints[exercise.id])
-    if output_format == "json":
-        click.echo(result.to_json())
-    else:
+    if output_format == "text":
         click.echo(report.render(result, Style.for_stream(sys.stdout)), nl=False)
+    else:
+        rendered = {"json": lambda r: r.to_json() + "\n", "junit": junit.render}[output_format]
+        click.echo(rendered(result), nl=False)
     sys.exit(0 if all(exercise.passed for exercise in result.exercises) else 1)
 
 
 @main.command("verify")
+@CHECKS_OPTION
 @click.pass_obj
-def verify_command(course_path: Path | None) -> None:
-    """Check that every solution scores full marks and every starter zero."""
-    course = _course(course_path)
+def verify_command(course_path: Path | None, hidden_checks: Path | None) -> None:
+    """Check that every solution scores full marks and every starter zero (hidden checks too)."""
+    course = replace(_course(course_path), hidden_checks=hidden_checks)
     _exercises(course)
     problems, solutions, starters = verify(course)
     for solution, starter in zip(solutions.exercises, starters.exercises):
@@ -204,3 +240,116 @@ def schema_command() -> None:
     from grader.results import schema
 
     click.echo(json.dumps(schema(), indent=2))
+
+
+@main.command()
+@click.argument("submissions", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="grades", show_default=True)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of cores"
+)
+@EXERCISES_OPTION
+@CHECKS_OPTION
+@click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds per submission.")
+@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True, help="Also write these (repeatable).")
+@HIDDEN_VISIBILITY_OPTION
+@click.option("--shard", help="Grade slice K of N of the class (K/N), to merge later with `flask-grader merge`.")
+@click.option("--regrade", is_flag=True, help="Grade again the submissions whose results are already in --out.")
+@click.option(
+    "--allow-unsafe",
+    is_flag=True,
+    help="Grade even where the sandbox lacks an essential isolation layer (checked once the sandbox reports them).",
+)
+@click.pass_obj
+def batch(
+    course_path: Path | None,
+    submissions: Path,
+    out: Path,
+    jobs: int,
+    exercises: str | None,
+    hidden_checks: Path | None,
+    timeout: float,
+    formats: tuple[str, ...],
+    hidden_visibility: str,
+    shard: str | None,
+    regrade: bool,
+    allow_unsafe: bool,
+) -> None:
+    """Grade a class: SUBMISSIONS holds a folder or a .zip per learner, laid out like exercises/.
+
+    Writes into --out a gradebook CSV, each learner's JSON result and feedback, and an HTML
+    report. Run it again after an interruption: finished submissions are kept.
+    """
+    course = replace(_course(course_path), hidden_checks=hidden_checks)
+    exercise_ids = _chosen(course, exercises)
+    # `allow_unsafe` is where the sandbox's probe of its essential isolation layers plugs in:
+    # batch grading refuses to start without them unless the flag is given.
+    try:
+        slice_ = Shard.parse(shard) if shard else None
+    except BatchError as exc:
+        raise click.ClickException(str(exc)) from None
+    chosen, ignored = plan(submissions, slice_)
+    for path in ignored:
+        click.echo(f"Ignored {path.name}: a submission is a folder or a .zip.", err=True)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a cancelled CI job or Slurm task stops cleanly
+    with click.progressbar(length=len(chosen), label="Grading", file=sys.stderr) as bar:
+        try:
+            run = run_batch(
+                course, chosen, out, exercise_ids,
+                jobs=jobs, timeout=timeout, shard=slice_, regrade=regrade, formats=formats,
+                hidden_visibility=hidden_visibility, on_done=lambda learner: bar.update(1),
+            )
+        except KeyboardInterrupt:
+            raise click.ClickException(
+                f"Interrupted. The finished results are kept in {out / 'results'}: run the same command to resume."
+            ) from None
+    click.echo(
+        f"Graded {len(run.graded)} submissions ({len(run.resumed)} already done) into {out}: "
+        f"{out / 'gradebook.csv'}, {out / 'report' / 'index.html'}"
+    )
+
+
+@main.command("merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
+def merge_command(shards: tuple[Path, ...], out: Path) -> None:
+    """Join the --out folders of `batch --shard K/N` runs into one gradebook and report."""
+    try:
+        manifest = merge(list(shards), out)
+    except BatchError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Merged {len(shards)} outputs ({len(manifest.learners)} learners) into {out}.")
+
+
+@main.group()
+def export() -> None:
+    """Build what another grading platform needs."""
+
+
+@export.command("gradescope")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default="autograder.zip", show_default=True)
+@EXERCISES_OPTION
+@CHECKS_OPTION
+@HIDDEN_VISIBILITY_OPTION
+@click.option(
+    "--timeout", type=float, default=gradescope.AUTOGRADER_TIMEOUT, show_default=True, help="Seconds per submission."
+)
+@click.pass_obj
+def export_gradescope(
+    course_path: Path | None,
+    out: Path,
+    exercises: str | None,
+    hidden_checks: Path | None,
+    hidden_visibility: str,
+    timeout: float,
+) -> None:
+    """The Gradescope autograder zip (setup.sh, run_autograder) that grades with flask-grader."""
+    course = replace(_course(course_path), hidden_checks=hidden_checks)
+    exercise_ids = _chosen(course, exercises)
+    try:
+        entries = gradescope.build_autograder(
+            course, exercise_ids, out, hidden_visibility=hidden_visibility, timeout=timeout
+        )
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {out} ({len(entries)} files, exercises {', '.join(exercise_ids)}): upload it to Gradescope.")

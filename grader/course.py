@@ -13,9 +13,11 @@ ENV_ROOT = "FLASK_GRADER_COURSE"
 
 @dataclass(frozen=True)
 class Course:
-    """The grader's own tree: ``exercises/`` (with checks) and ``solutions/``."""
+    """The grader's own tree: ``exercises/`` (with checks) and ``solutions/``, plus
+    optionally an instructor's folder of hidden checks (``NN_slug/checks.py``)."""
 
     root: Path
+    hidden_checks: Path | None = None
 
     @property
     def exercises_dir(self) -> Path:
@@ -52,7 +54,8 @@ class Course:
         duplicate = next((o for o in orders if orders.count(o) > 1), None)
         if duplicate is not None:
             raise ExerciseError(f"{self.exercises_dir}: two exercises have order {duplicate}")
-        return sorted(found, key=lambda exercise: exercise.order)
+        ordered = sorted(found, key=lambda exercise: exercise.order)
+        return _with_hidden_checks(ordered, self.hidden_checks) if self.hidden_checks else ordered
 
     def resolve(self, name: str) -> Exercise | None:
         """The exercise named by number (``4``, ``04``), slug (``converters``) or folder
@@ -83,3 +86,20 @@ def submission_folder(root: Path, exercise: Exercise) -> Path | None:
 def _is_course(path: Path) -> bool:
     exercises = path / "exercises"
     return exercises.is_dir() and any((child / METADATA).is_file() for child in exercises.iterdir())
+
+
+def _with_hidden_checks(exercises: list[Exercise], folder: Path) -> list[Exercise]:
+    """The exercises with the hidden checks of ``folder/NN_slug/`` added."""
+    if not folder.is_dir():
+        raise ExerciseError(f"{folder}: the hidden checks folder does not exist")
+    ids = {exercise.id for exercise in exercises}
+    for child in sorted(folder.iterdir()):
+        if child.is_dir() and not child.name.startswith((".", "__")) and child.name not in ids:
+            raise ExerciseError(
+                f"{child}: hidden checks for no exercise of the course "
+                "(its folders are named like the exercises, such as 02_first_route)"
+            )
+    return [
+        exercise.with_hidden_checks(folder / exercise.id) if (folder / exercise.id).is_dir() else exercise
+        for exercise in exercises
+    ]

@@ -15,13 +15,17 @@ An exercise folder ``exercises/NN_slug/`` holds ``README.md``, the starter
     assets: [static]                 # optional: shipped files the app needs at run time
 
 A check is a function ``test_NAME`` in ``checks.py``; its name is ``NAME``.
+
+An instructor's hidden checks for the exercise live in a folder of their own
+(``HIDDEN/NN_slug/checks.py``, see :meth:`Exercise.with_hidden_checks`), with an
+optional ``exercise.yaml`` there that holds only the ``checks`` field above.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +47,7 @@ class CheckSpec:
     points: float = 1.0
     hint: str = ""
     description: str = ""
+    hidden: bool = False  # an instructor's hidden check: learners never see its code or messages
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class Exercise:
     checks: tuple[CheckSpec, ...]
     files: tuple[str, ...] = ("app.py",)
     assets: tuple[str, ...] = ()
+    hidden_checks_file: Path | None = None
 
     @property
     def id(self) -> str:
@@ -85,18 +91,7 @@ class Exercise:
         order = field.integer("order")
         if order != int(match["number"]):
             raise ExerciseError(f"{meta_path}: field `order` is {order}, but the folder is numbered {match['number']}")
-        declared = _check_functions(path / CHECKS)
-        checks = tuple(
-            CheckSpec(name, *field.check(name), description=doc)
-            for name, doc in declared.items()
-        )
-        for name in field.optional_mapping("checks"):
-            if name not in declared:
-                known = ", ".join(declared) or "none"
-                raise ExerciseError(
-                    f"{meta_path}: field `checks.{name}` names no check in {CHECKS} "
-                    f"(a check is a function test_{name}; its checks are: {known})"
-                )
+        checks = _read_checks(path / CHECKS, field)
         for name in (*field.string_list("files", default=["app.py"]), *field.string_list("assets", default=[])):
             if Path(name).is_absolute() or ".." in Path(name).parts:
                 raise ExerciseError(f"{meta_path}: `{name}` must be a path inside the exercise folder")
@@ -116,6 +111,24 @@ class Exercise:
             assets=tuple(field.string_list("assets", default=[])),
         )
 
+    def with_hidden_checks(self, folder: Path) -> Exercise:
+        """This exercise with an instructor's hidden checks from ``folder`` added after its own.
+
+        ``folder`` holds ``checks.py`` and, optionally, an ``exercise.yaml`` with only
+        the ``checks`` field. A hidden check may not share a name with a visible one:
+        names identify checks in gradebooks and exports.
+        """
+        meta_path = folder / METADATA
+        data = _read_yaml(meta_path) if meta_path.exists() else {}
+        hidden = _read_checks(folder / CHECKS, _Fields(meta_path, data, allowed={"checks"}), hidden=True)
+        clash = next((check.name for check in hidden if self.check(check.name)), None)
+        if clash is not None:
+            raise ExerciseError(
+                f"{folder / CHECKS}: the hidden check `{clash}` has the name of a check of "
+                f"{self.id}; give it another name"
+            )
+        return replace(self, checks=self.checks + hidden, hidden_checks_file=folder / CHECKS)
+
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
@@ -131,6 +144,22 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ExerciseError(f"{path}: must be a mapping of fields (title, concept, order, hints, ...)")
     return data
+
+
+def _read_checks(checks_file: Path, field: _Fields, *, hidden: bool = False) -> tuple[CheckSpec, ...]:
+    """The checks declared in ``checks_file``, with points and hints from the metadata."""
+    declared = _check_functions(checks_file)
+    checks = tuple(
+        CheckSpec(name, *field.check(name), description=doc, hidden=hidden) for name, doc in declared.items()
+    )
+    for name in field.optional_mapping("checks"):
+        if name not in declared:
+            known = ", ".join(declared) or "none"
+            raise ExerciseError(
+                f"{field.path}: field `checks.{name}` names no check in {checks_file.name} "
+                f"(a check is a function test_{name}; its checks are: {known})"
+            )
+    return checks
 
 
 def _check_functions(path: Path) -> dict[str, str]:
@@ -154,12 +183,14 @@ def _check_functions(path: Path) -> dict[str, str]:
 class _Fields:
     """Typed access to the metadata's fields, with errors naming file and field."""
 
-    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+    FIELDS = frozenset({"title", "concept", "order", "hints", "checks", "files", "assets"})
+
+    def __init__(self, path: Path, data: dict[str, Any], allowed: frozenset[str] | set[str] = FIELDS) -> None:
         self.path = path
         self.data = data
-        unknown = set(data) - {"title", "concept", "order", "hints", "checks", "files", "assets"}
+        unknown = set(data) - allowed
         if unknown:
-            raise ExerciseError(f"{path}: unknown field `{sorted(unknown)[0]}`")
+            raise ExerciseError(f"{path}: unknown field `{sorted(unknown)[0]}` (allowed: {', '.join(sorted(allowed))})")
 
     def _error(self, field: str, problem: str) -> ExerciseError:
         return ExerciseError(f"{self.path}: field `{field}` {problem}")

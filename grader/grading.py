@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,16 +27,22 @@ from grader.sandbox import PACKAGE_PARENT
 SUBMISSION_TIMEOUT = 600.0
 
 
+class GradingCancelled(Exception):
+    """``grade`` was told to stop (an interrupted batch): its judge is killed, nothing is kept."""
+
+
 def grade(
     course: Course,
     root: Path,
     names: list[str] | None = None,
     *,
     timeout: float = SUBMISSION_TIMEOUT,
+    cancel: threading.Event | None = None,
 ) -> SubmissionResult:
     """Grade the exercises ``names`` (all when None) of the submission under ``root``.
 
     An unknown name gets an error result of its own; the others are still graded.
+    Setting ``cancel`` stops the judge and raises :class:`GradingCancelled`.
     """
     started = time.monotonic()
     if names:
@@ -43,7 +50,7 @@ def grade(
     else:
         wanted = [(exercise.id, exercise) for exercise in course.exercises()]
     ids = list(dict.fromkeys(exercise.id for _, exercise in wanted if exercise is not None))
-    judged = {e.id: e for e in run_judge(course, root, ids, timeout).exercises} if ids else {}
+    judged = {e.id: e for e in run_judge(course, root, ids, timeout, cancel).exercises} if ids else {}
     results, seen = [], set()
     for name, exercise in wanted:
         if exercise is None:
@@ -54,20 +61,33 @@ def grade(
     return SubmissionResult(str(root), results, time.monotonic() - started)
 
 
-def run_judge(course: Course, root: Path, ids: list[str], timeout: float) -> SubmissionResult:
+def run_judge(
+    course: Course, root: Path, ids: list[str], timeout: float, cancel: threading.Event | None = None
+) -> SubmissionResult:
     """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
         job = Path(tmp, "job.json")
         result_path = Path(tmp, "result.json")
         log_path = Path(tmp, "judge.log")
         job.write_text(
-            json.dumps({"course": str(course.root), "root": str(Path(root).resolve()), "exercises": ids, "result": str(result_path)}),
+            json.dumps(
+                {
+                    "course": str(course.root),
+                    "hidden_checks": str(course.hidden_checks.resolve()) if course.hidden_checks else None,
+                    "root": str(Path(root).resolve()),
+                    "exercises": ids,
+                    "result": str(result_path),
+                }
+            ),
             encoding="utf-8",
         )
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "LANG": "C.UTF-8",
             "HOME": tmp,
+            # The judge's temporary files (the sandbox's scratch) live in this job's folder,
+            # so they go with it even when the judge is killed at the time limit.
+            "TMPDIR": tmp,
             "PYTHONPATH": PACKAGE_PARENT,
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
@@ -86,7 +106,7 @@ def run_judge(course: Course, root: Path, ids: list[str], timeout: float) -> Sub
                 start_new_session=True,
             )
             try:
-                process.wait(timeout=timeout)
+                _wait(process, timeout, cancel)
                 problem = ""
             except subprocess.TimeoutExpired:
                 problem = f"Grading this submission took longer than {timeout:g} s and was stopped."
@@ -99,6 +119,20 @@ def run_judge(course: Course, root: Path, ids: list[str], timeout: float) -> Sub
             problem = f"The grader failed (exit code {process.returncode}); this is a bug in the grader:\n{tail}"
         by_id = {exercise.id: exercise for exercise in course.exercises()}
         return SubmissionResult(str(root), [errored(by_id[i], problem) for i in ids])
+
+
+def _wait(process: subprocess.Popen[bytes], timeout: float, cancel: threading.Event | None) -> None:
+    """Wait for the judge; TimeoutExpired after ``timeout``, GradingCancelled once ``cancel`` is set."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            process.wait(timeout=max(0.0, min(deadline - time.monotonic(), 0.25 if cancel else timeout)))
+            return
+        except subprocess.TimeoutExpired:
+            if cancel is not None and cancel.is_set():
+                raise GradingCancelled from None
+            if time.monotonic() >= deadline:
+                raise
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

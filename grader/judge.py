@@ -9,7 +9,6 @@ as JSON to the path it is given.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 
 from grader import plugin
 from grader.course import Course, submission_folder
-from grader.exercise import Exercise
+from grader.exercise import CHECKS, Exercise
 from grader.plugin import ExerciseRun, JudgeState, Outcome, StatePlugin
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
 from grader.sandbox import Sandbox
@@ -41,12 +40,13 @@ def prepare(exercise: Exercise, root: Path) -> ExerciseRun:
     """What to copy into each worker for ``exercise``, or why there is nothing to grade."""
     folder = submission_folder(root, exercise)
     if folder is None:
-        return ExerciseRun(exercise, problem=f"There is no folder {exercise.id} in {root}.")
+        return ExerciseRun(exercise, problem=f"There is no folder {exercise.id} in the submission.")
     files = []
     for name in exercise.files:
         source = folder / name
         if not source.exists():
-            return ExerciseRun(exercise, problem=f"{source} is missing: write your solution there.")
+            where = source.relative_to(root).as_posix()  # the same message wherever the submission was unpacked
+            return ExerciseRun(exercise, problem=f"{where} is missing: write your solution there.")
         files.append((source, name))
     files += [(exercise.path / asset, asset) for asset in exercise.assets]
     return ExerciseRun(exercise, files=tuple(files))
@@ -57,14 +57,20 @@ def judge(course: Course, root: Path, exercise_ids: list[str]) -> SubmissionResu
     started = time.monotonic()
     by_id = {exercise.id: exercise for exercise in course.exercises()}
     runs = [prepare(by_id[exercise_id], root) for exercise_id in exercise_ids]
-    runnable = {run.exercise.path.resolve(): run for run in runs if not run.problem}
-    if runnable:
+    # A check finds its exercise by its file's folder; hidden checks live in a folder of their own.
+    by_folder = {
+        check_file.parent.resolve(): run
+        for run in runs
+        if not run.problem
+        for check_file in (run.exercise.checks_file, run.exercise.hidden_checks_file)
+        if check_file is not None
+    }
+    if by_folder:
         with Sandbox() as sandbox:
             sandbox.start()  # the zygote boots while pytest collects
-            state = JudgeState(sandbox, runnable)
-            checks = [str(run.exercise.checks_file) for run in runnable.values()]
+            state = JudgeState(sandbox, by_folder)
             pytest.main(
-                [*checks, *PYTEST_ARGS, "--rootdir", str(course.root)],
+                [*(str(folder / CHECKS) for folder in by_folder), *PYTEST_ARGS, "--rootdir", str(course.root)],
                 plugins=[plugin, StatePlugin(state)],
             )
     exercises = [assemble(run) for run in runs]
@@ -95,6 +101,7 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
                 hint=spec.hint if outcome.status != "passed" else "",
                 example=outcome.example,
                 details=outcome.details,
+                hidden=spec.hidden,
             )
         )
     return ExerciseResult(
@@ -113,10 +120,9 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
 def main() -> int:
     """``python -m grader.judge JOB``: JOB is a JSON file naming course, root, exercises, result."""
     job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    result = judge(Course(Path(job["course"])), Path(job["root"]), list(job["exercises"]))
-    tmp = Path(job["result"] + ".tmp")
-    tmp.write_text(result.to_json(), encoding="utf-8")
-    os.replace(tmp, job["result"])
+    hidden = Path(job["hidden_checks"]) if job.get("hidden_checks") else None
+    result = judge(Course(Path(job["course"]), hidden), Path(job["root"]), list(job["exercises"]))
+    result.save(Path(job["result"]))
     return 0
 
 

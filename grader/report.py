@@ -48,14 +48,27 @@ def render_exercise(
         lines.append(_indent(cut_lines(exercise.message), 2))
         return "\n".join(lines)
     app_path = shown(Path(root) / exercise.id / "app.py") if root else None
-    width = max((len(check.name) for check in exercise.checks), default=0)
+    visible = [check for check in exercise.checks if not check.hidden]
+    width = max((len(check.name) for check in visible), default=0)
     explained = False
-    for check in exercise.checks:
+    for check in visible:
         lines.append(f"  {style.status(check.status)} {check.name:{width}}  {check.description}")
         if not check.passed and (all_feedback or not explained):
             lines.append(_indent(feedback(check, style, app_path=app_path), 6))
             explained = True
+    hidden = hidden_summary(exercise)
+    if hidden:
+        lines.append(f"  {hidden}")
     return "\n".join(lines)
+
+
+def hidden_summary(exercise: ExerciseResult) -> str:
+    """``"3 hidden checks, 2 passed"``: all a learner reads about hidden checks ("" when none)."""
+    hidden = [check for check in exercise.checks if check.hidden]
+    if not hidden:
+        return ""
+    noun = "check" if len(hidden) == 1 else "checks"
+    return f"{len(hidden)} hidden {noun}, {sum(check.passed for check in hidden)} passed"
 
 
 def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None = None) -> str:

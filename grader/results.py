@@ -7,8 +7,10 @@ The JSON form is versioned (``schema_version``) and described by the JSON Schema
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import os
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from grader import __version__
@@ -77,6 +79,11 @@ class SubmissionResult:
     def max_score(self) -> float:
         return sum(exercise.max_score for exercise in self.exercises)
 
+    def for_learner(self) -> SubmissionResult:
+        """What the learner may see: hidden checks keep their status and points only,
+        renamed ``hidden_1``, ``hidden_2``, ... (never their names, code or messages)."""
+        return replace(self, exercises=[replace(e, checks=_conceal(e.checks)) for e in self.exercises])
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": self.schema_version,
@@ -90,6 +97,16 @@ class SubmissionResult:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    def save(self, path: Path) -> None:
+        """Write the JSON to ``path`` atomically: a reader sees the old file or the whole new one."""
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(self.to_json(), encoding="utf-8")
+        os.replace(partial, path)
+
+    @classmethod
+    def load(cls, path: Path) -> SubmissionResult:
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SubmissionResult:
@@ -116,10 +133,22 @@ def errored(exercise: Exercise, problem: str) -> ExerciseResult:
         max_score=exercise.max_score,
         message=problem,
         checks=[
-            CheckResult(check.name, check.description, "error", 0.0, check.points, first_line)
+            CheckResult(check.name, check.description, "error", 0.0, check.points, first_line, hidden=check.hidden)
             for check in exercise.checks
         ],
     )
+
+
+def _conceal(checks: list[CheckResult]) -> list[CheckResult]:
+    concealed, number = [], 0
+    for check in checks:
+        if check.hidden:
+            number += 1
+            check = CheckResult(
+                f"hidden_{number}", "A hidden check.", check.status, check.points, check.max_points, hidden=True
+            )
+        concealed.append(check)
+    return concealed
 
 
 def schema() -> dict[str, Any]:
