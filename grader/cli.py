@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -58,15 +59,18 @@ def list_exercises(course_path: Path | None) -> None:
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds for the whole submission.")
+@click.option("-j", "--jobs", type=int, default=os.cpu_count() or 1, show_default="the number of cores", help="Judge processes side by side.")
 @click.pass_obj
-def check(course_path: Path | None, exercises: tuple[str, ...], root: Path | None, output_format: str, timeout: float) -> None:
+def check(
+    course_path: Path | None, exercises: tuple[str, ...], root: Path | None, output_format: str, timeout: float, jobs: int
+) -> None:
     """Grade EXERCISES (by number, slug or folder; default all).
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise.
     """
     course = _course(course_path)
     _exercises(course)  # a malformed course is reported before any grading
-    result = grade(course, root or course.exercises_dir, list(exercises) or None, timeout=timeout)
+    result = grade(course, root or course.exercises_dir, list(exercises) or None, timeout=timeout, jobs=jobs)
     click.echo(result.to_json() if output_format == "json" else report.render(result), nl=output_format == "json")
     sys.exit(0 if all(exercise.passed for exercise in result.exercises) else 1)
 
