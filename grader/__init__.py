@@ -9,9 +9,28 @@ Checks are plain pytest functions using the fixtures ``app``, ``client``,
 (see :mod:`grader.plugin`).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
-
-from grader.errors import CheckFailure  # noqa: E402
-from grader.expectations import expect, fail  # noqa: E402
-
 __all__ = ["CheckFailure", "__version__", "expect", "fail"]
+
+if TYPE_CHECKING:
+    from grader.errors import CheckFailure
+    from grader.expectations import expect, fail
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: the CLI and the zygote need none of it, and the
+    # check API pulls in Werkzeug (~50 ms on every start-up otherwise).
+    if name in ("expect", "fail"):
+        from grader import expectations
+
+        value = getattr(expectations, name)
+    elif name == "CheckFailure":
+        from grader.errors import CheckFailure as value
+    else:
+        raise AttributeError(f"module 'grader' has no attribute {name!r}")
+    globals()[name] = value
+    return value

@@ -113,8 +113,11 @@ def list_exercises(course_path: Path | None) -> None:
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
 @click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds for the whole submission.")
+@click.option("-j", "--jobs", type=int, default=os.cpu_count() or 1, show_default="the number of cores", help="Judge processes side by side.")
 @click.pass_obj
-def check(course_path: Path | None, exercises: tuple[str, ...], root: Path | None, output_format: str, timeout: float) -> None:
+def check(
+    course_path: Path | None, exercises: tuple[str, ...], root: Path | None, output_format: str, timeout: float, jobs: int
+) -> None:
     """Grade EXERCISES (by number, slug or folder; default all).
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
@@ -125,7 +128,7 @@ def check(course_path: Path | None, exercises: tuple[str, ...], root: Path | Non
     own = root is None or root.resolve() == course.exercises_dir.resolve()
     progress = Progress(course) if own else None
     fingerprints = {e.id: progress.workspace.fingerprint(e) for e in known} if progress else {}
-    result = grade(course, root or course.exercises_dir, list(exercises) or None, timeout=timeout)
+    result = grade(course, root or course.exercises_dir, list(exercises) or None, timeout=timeout, jobs=jobs)
     if progress is not None:
         for exercise in result.exercises:
             if exercise.id in fingerprints:

@@ -38,11 +38,13 @@ def grade(
     *,
     timeout: float = SUBMISSION_TIMEOUT,
     cancel: threading.Event | None = None,
+    jobs: int = 1,
 ) -> SubmissionResult:
     """Grade the exercises ``names`` (all when None) of the submission under ``root``.
 
     An unknown name gets an error result of its own; the others are still graded.
     Setting ``cancel`` stops the judge and raises :class:`GradingCancelled`.
+    With ``jobs`` > 1 the exercises are split between that many judge processes.
     """
     started = time.monotonic()
     if names:
@@ -50,7 +52,7 @@ def grade(
     else:
         wanted = [(exercise.id, exercise) for exercise in course.exercises()]
     ids = list(dict.fromkeys(exercise.id for _, exercise in wanted if exercise is not None))
-    judged = {e.id: e for e in run_judge(course, root, ids, timeout, cancel).exercises} if ids else {}
+    judged = {e.id: e for e in _judge_in_parallel(course, root, ids, timeout, jobs, cancel)}
     results, seen = [], set()
     for name, exercise in wanted:
         if exercise is None:
@@ -59,6 +61,26 @@ def grade(
             seen.add(exercise.id)
             results.append(judged[exercise.id])
     return SubmissionResult(str(root), results, time.monotonic() - started)
+
+
+def _judge_in_parallel(
+    course: Course, root: Path, ids: list[str], timeout: float, jobs: int, cancel: threading.Event | None
+) -> list[ExerciseResult]:
+    """Split ``ids`` into at most ``jobs`` contiguous runs of about equal size, one judge each."""
+    jobs = max(1, min(jobs, len(ids)))
+    if jobs == 1:
+        return run_judge(course, root, ids, timeout, cancel).exercises if ids else []
+    chunks = [ids[len(ids) * k // jobs : len(ids) * (k + 1) // jobs] for k in range(jobs)]
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(lambda chunk: run_judge(course, root, chunk, timeout, cancel), chunks)
+        return [exercise for result in results for exercise in result.exercises]
+
+
+def hypothesis_cache() -> Path:
+    """Where judges keep Hypothesis's Unicode tables between runs (never examples:
+    the database is off, so grades cannot depend on what an earlier run found)."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "flask-grader" / "hypothesis"
 
 
 def run_judge(
@@ -91,6 +113,7 @@ def run_judge(
             "PYTHONPATH": PACKAGE_PARENT,
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",
+            "HYPOTHESIS_STORAGE_DIRECTORY": str(hypothesis_cache()),
             # Installed pytest plugins must not change grades; the judge loads its own.
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
             "PYTEST_PLUGINS": "_hypothesis_pytestplugin",

@@ -1,0 +1,113 @@
+"""The floor: the grader's own checks run by plain pytest in one process.
+
+The reference solution is imported directly (no zygote, no worker process, no
+sandbox): each check still gets a fresh app, and requests go through the same
+Flask test-client code the worker uses, called in-process. This is the fastest
+the same checks could possibly run, the baseline `flask-grader check` is
+measured against.
+
+Use: ``FLOOR_ROOT=solutions python -m pytest -p benchmarks.floor.plugin
+-o python_files=checks.py exercises/02_first_route/checks.py``
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import flask
+import pytest
+
+import grader.plugin  # noqa: F401  (registers and loads the grader's Hypothesis profile)
+from grader.client import LearnerApp
+from grader.course import Course
+from grader.worker import RunRecorder, Worker
+
+_RECORDER = RunRecorder()
+_RECORDER.install()  # as in the worker: app.run() is recorded, never serves
+
+
+class InProcessWorker:
+    """Answers the judge's messages by calling the worker's handlers in this process."""
+
+    def __init__(self, workdir: Path, mode: str, module_name: str) -> None:
+        spec = {"workdir": str(workdir), "mode": mode, "module_name": module_name, "filename": "app.py"}
+        self.worker = Worker(spec, sock=None)  # type: ignore[arg-type]
+        self.worker.recorder = _RECORDER
+        _RECORDER.calls.clear()
+        if str(workdir) not in sys.path:
+            sys.path.insert(0, str(workdir))
+        self.worker.app = self.worker._load()
+        flask.got_request_exception.connect(self.worker._on_request_exception, self.worker.app, weak=False)
+        self.hello = {"ok": True, "snapshot": self.worker.snapshot()}
+        self.dead = None
+        self.handlers = {
+            "request": self.worker._request,
+            "snapshot": lambda _m: {"snapshot": self.worker.snapshot()},
+            "url_for": self.worker._url_for,
+            "call": self.worker._call,
+        }
+
+    def exchange(self, message: dict[str, Any], timeout: float, what: str) -> dict[str, Any]:
+        return self.handlers[message["op"]](message)
+
+    def output_tail(self, limit: int = 2000) -> str:
+        return ""
+
+    def kill(self) -> None:
+        flask.got_request_exception.disconnect(self.worker._on_request_exception, self.worker.app)
+
+
+_WORKDIRS: dict[str, Path] = {}
+
+
+def _workdir(check_file: Path) -> Path:
+    """A copy of the solution's files (and the exercise's assets), made once per exercise."""
+    exercise_dir = check_file.resolve().parent
+    if exercise_dir.name not in _WORKDIRS:
+        exercise = Course(exercise_dir.parent.parent).resolve(exercise_dir.name)
+        assert exercise is not None
+        source = Path(os.environ.get("FLOOR_ROOT", "solutions")).resolve() / exercise.id
+        target = Path(tempfile.mkdtemp(prefix="floor-"))
+        for name in exercise.files:
+            (shutil.copytree if (source / name).is_dir() else shutil.copyfile)(source / name, target / name)
+        for asset in exercise.assets:
+            shutil.copytree(exercise.path / asset, target / asset)
+        _WORKDIRS[exercise_dir.name] = target
+    return _WORKDIRS[exercise_dir.name]
+
+
+@pytest.fixture
+def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerApp]]:
+    opened: list[LearnerApp] = []
+    workdir = _workdir(request.path)
+
+    def spawn(mode: str = "import", module_name: str = "app") -> LearnerApp:
+        worker = InProcessWorker(workdir, mode, module_name)
+        app = LearnerApp(worker, _snapshot=dict(worker.hello["snapshot"]))  # type: ignore[arg-type]
+        opened.append(app)
+        return app
+
+    yield spawn
+    for app in opened:
+        app.close()
+
+
+@pytest.fixture
+def app(spawn_app: Callable[..., LearnerApp]) -> LearnerApp:
+    return spawn_app()
+
+
+@pytest.fixture
+def client(app: LearnerApp):
+    return app.test_client()
+
+
+@pytest.fixture
+def main_app(spawn_app: Callable[..., LearnerApp]) -> LearnerApp:
+    return spawn_app(mode="main")

@@ -1,0 +1,192 @@
+"""The grader's benchmark: ``python3 benchmarks/run.py`` prints a table and writes JSON.
+
+Measured side by side, in one run, on this machine:
+
+1. the floor: the same checks run by plain pytest in one process against the
+   reference solutions imported directly (``benchmarks/floor/plugin.py``);
+2. ``flask-grader check`` on the same solutions;
+3. CS50's check50 (``--dev``, offline) on equivalent checks for 02, 03 and 04
+   (``benchmarks/check50/``), installed into a private virtualenv on first use;
+4. batch throughput at ``-j 1`` and ``-j 2`` on generated submissions;
+5. peak memory of a worker.
+
+Every time is the median of ``--runs`` runs (wall clock, whole commands).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader import judge  # noqa: E402
+from grader.course import Course  # noqa: E402
+from grader.grading import hypothesis_cache  # noqa: E402
+from grader.sandbox import Sandbox, WorkerSpec  # noqa: E402
+
+CHECK50_EXERCISES = ("02_first_route", "03_dynamic_routes", "04_converters")
+CHECK50_VENV = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flask-grader" / "check50-venv"
+
+
+def env() -> dict[str, str]:
+    """The environment both the floor and the grader get: same plugins, same Hypothesis cache."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "PYTHONHASHSEED": "0",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "PYTEST_PLUGINS": "_hypothesis_pytestplugin",
+        "HYPOTHESIS_STORAGE_DIRECTORY": str(hypothesis_cache()),
+    }
+
+
+def timed(command: list[str], runs: int, cwd: Path = ROOT, expect_ok: bool = True) -> float:
+    """Median wall-clock seconds of ``command`` over ``runs`` runs (after one warm-up)."""
+    samples = []
+    for attempt in range(runs + 1):
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=cwd, env=env(), capture_output=True, text=True)
+        elapsed = time.perf_counter() - started
+        if expect_ok and done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+        if attempt:  # the first run warms caches (Hypothesis's Unicode tables, the page cache)
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def floor_command(exercises: list[str]) -> list[str]:
+    checks = [str(ROOT / "exercises" / exercise / "checks.py") for exercise in exercises]
+    return [sys.executable, "-m", "pytest", *checks, *judge.PYTEST_ARGS, "--rootdir", str(ROOT), "-p", "benchmarks.floor.plugin"]
+
+
+def grader_command(exercises: list[str], jobs: int = 1) -> list[str]:
+    return [sys.executable, "-m", "grader", "check", *exercises, "--root", str(ROOT / "solutions"), "-j", str(jobs)]
+
+
+def check50_available() -> Path | None:
+    """The check50 executable, installed into a private virtualenv on first use."""
+    executable = CHECK50_VENV / "bin" / "check50"
+    if not executable.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(CHECK50_VENV)], check=True, capture_output=True)
+            subprocess.run(
+                [str(CHECK50_VENV / "bin" / "pip"), "install", "-q", "check50==3.5.0", "flask"],
+                check=True,
+                capture_output=True,
+            )
+        except (subprocess.CalledProcessError, OSError) as exc:
+            print(f"check50 could not be installed ({exc}); its column is left out.", file=sys.stderr)
+            shutil.rmtree(CHECK50_VENV, ignore_errors=True)
+            return None
+    return executable
+
+
+def check50_time(executable: Path, exercise: str, runs: int) -> float:
+    with tempfile.TemporaryDirectory(prefix="check50-") as tmp:
+        shutil.copyfile(ROOT / "solutions" / exercise / "app.py", Path(tmp, "app.py"))
+        command = [str(executable), "--dev", str(ROOT / "benchmarks" / "check50" / exercise), "-o", "json"]
+        done = subprocess.run(command, cwd=tmp, capture_output=True, text=True)
+        report = json.loads(done.stdout[done.stdout.index("{") :])
+        failed = [r["name"] for r in report["results"] if r["passed"] is not True]
+        if failed:
+            raise SystemExit(f"check50 failed {failed} on the reference solution of {exercise}")
+        return timed(command, runs, cwd=Path(tmp))
+
+
+def worker_memory(course: Course) -> dict[str, float]:
+    """Peak resident memory of one worker per exercise (MiB): VmHWM counts pages shared
+    with the zygote, Pss shares them out, so Pss is what each extra worker costs."""
+    peaks, pss = [], []
+    with Sandbox() as sandbox:
+        for exercise in course.exercises():
+            files = tuple((course.solutions_dir / exercise.id / name, name) for name in exercise.files)
+            files += tuple((exercise.path / asset, asset) for asset in exercise.assets)
+            worker = sandbox.spawn(WorkerSpec(files))
+            for _ in range(50):
+                worker.exchange({"op": "request", "path": "/", "method": "GET", "headers": []}, 5, "benchmark")
+            status = Path(f"/proc/{worker.pid}/status").read_text()
+            peaks.append(int(status.split("VmHWM:")[1].split()[0]) / 1024)
+            rollup = Path(f"/proc/{worker.pid}/smaps_rollup").read_text()
+            pss.append(int(rollup.split("Pss:")[1].split()[0]) / 1024)
+            worker.kill()
+    return {"peak_rss_mib_max": round(max(peaks), 1), "pss_mib_max": round(max(pss), 1)}
+
+
+def machine() -> dict[str, str]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    from importlib.metadata import version
+
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory_gib": f"{int(memory) / 1024 / 1024:.0f}",
+        "python": platform.python_version(),
+        "flask": version("flask"),
+        "pytest": version("pytest"),
+        "hypothesis": version("hypothesis"),
+        "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
+    args = parser.parse_args()
+    course = Course(ROOT)
+    everything = [exercise.id for exercise in course.exercises()]
+    results: dict[str, object] = {"machine": machine(), "runs": args.runs}
+    rows = []
+
+    check50 = check50_available()
+    for exercise in CHECK50_EXERCISES:
+        floor = timed(floor_command([exercise]), args.runs)
+        ours = timed(grader_command([exercise]), args.runs)
+        theirs = check50_time(check50, exercise, args.runs) if check50 else None
+        rows.append((exercise, floor, ours, theirs))
+    floor_all = timed(floor_command(everything), args.runs)
+    ours_all_1 = timed(grader_command(everything, jobs=1), args.runs)
+    ours_all = timed(grader_command(everything, jobs=os.cpu_count() or 1), args.runs)
+
+    results["single_exercise"] = [
+        {"exercise": e, "floor_s": round(f, 3), "grader_s": round(o, 3), "check50_s": round(t, 3) if t else None,
+         "grader_over_floor": round(o / f, 2), "grader_over_check50": round(o / t, 2) if t else None}
+        for e, f, o, t in rows
+    ]
+    results["full_submission"] = {
+        "exercises": len(everything),
+        "floor_s": round(floor_all, 3),
+        "grader_j1_s": round(ours_all_1, 3),
+        f"grader_j{os.cpu_count()}_s": round(ours_all, 3),
+    }
+    results["worker_memory"] = worker_memory(course)
+
+    print(f"machine: {results['machine']}")
+    print(f"\n{'exercise':22} {'floor':>7} {'grader':>7} {'check50':>8} {'grader/floor':>13} {'grader/check50':>15}")
+    for e, f, o, t in rows:
+        c50 = f"{t:8.2f}" if t else "       -"
+        ratio = f"{o / t:15.2f}" if t else "              -"
+        print(f"{e:22} {f:7.2f} {o:7.2f} {c50} {o / f:13.2f} {ratio}")
+    print(f"\nfull submission ({len(everything)} exercises): floor {floor_all:.2f} s, grader -j1 {ours_all_1:.2f} s, "
+          f"-j{os.cpu_count()} {ours_all:.2f} s")
+    print(f"worker memory: {results['worker_memory']}")
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {args.json}")
+
+
+if __name__ == "__main__":
+    main()
