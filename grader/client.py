@@ -67,6 +67,7 @@ class RequestInfo:
     query_string: str = ""
     headers: tuple[tuple[str, str], ...] = ()
     body: str = ""
+    client: int = 0  # which test client sent it (each keeps its own cookies)
 
     @property
     def url(self) -> str:
@@ -189,7 +190,7 @@ class Client:
         elif isinstance(data, Mapping):
             header_list = [*header_list, ("Content-Type", "application/x-www-form-urlencoded")]
         qs = query_string if isinstance(query_string, str) else urlencode(query_string or {})
-        request = RequestInfo(method.upper(), path, qs, tuple(header_list), body_text)
+        request = RequestInfo(method.upper(), path, qs, tuple(header_list), body_text, self._id)
         reply = self._app._exchange(message, timeout, what=f"answering {request.method} {request.url}")
         return Response(
             status_code=int(reply["status_code"]),
@@ -335,13 +336,24 @@ class LearnerApp:
             )
         return str(reply["url"])
 
-    def call(self, function: str, *args: Any, path: str = "/", **kwargs: Any) -> Any:
-        """Call the learner's module-level ``function`` inside a request context for ``path``."""
-        reply = self._exchange(
-            {"op": "call", "name": function, "args": list(args), "kwargs": kwargs, "path": path},
-            None,
-            what=f"calling {function}()",
-        )
+    def call(
+        self,
+        function: str,
+        *args: Any,
+        path: str = "/",
+        other_app_config: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Call the learner's module-level ``function`` inside a request context for ``path``.
+
+        With ``other_app_config``, the context is that of another, bare Flask app
+        with this config instead of the learner's: code that reads ``current_app``
+        sees that app, code that reads the module's ``app`` does not.
+        """
+        message = {"op": "call", "name": function, "args": list(args), "kwargs": kwargs, "path": path}
+        if other_app_config is not None:
+            message["other_app_config"] = dict(other_app_config)
+        reply = self._exchange(message, None, what=f"calling {function}()")
         if reply.get("missing"):
             raise CheckFailure(f"app.py has no function named `{function}`.")
         if not reply.get("ok"):
