@@ -195,7 +195,7 @@ def classify(exc: BaseException, item: pytest.Function) -> Outcome:
 def falsifying_example(notes: list[str], fixtures: list[str]) -> str:
     """``name=value`` lines of Hypothesis's falsifying example, without fixtures."""
     for note in notes:
-        if note.startswith("Falsifying example:"):
+        if note.startswith(("Falsifying example:", "Falsifying explicit example:")):
             arguments = []
             for line in note.splitlines()[1:]:
                 line = line.split(",  # ")[0].strip().rstrip(",")  # drop Hypothesis's comments

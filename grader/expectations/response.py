@@ -176,7 +176,7 @@ class ResponseExpectation:
             self.fail(
                 f"{self._request_line} did not answer JSON (Content-Type {self.response.content_type!r}).",
                 expected="Content-Type: application/json"
-                + (f" with body {json_text(value)}" if value is not ... else ""),
+                + (f" with body {json_text(value)}" if value is not ... else f", {describe}" if describe else ""),
             )
         try:
             data = self.response.get_json()
