@@ -1,6 +1,6 @@
 """Checks for exercise 08: the application context, current_app and g."""
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader import expect, fail
@@ -74,7 +74,8 @@ def test_whoami_anonymous(client):
     expect(client.get("/whoami", headers={"X-User": ""})).status(200).body("anonymous")
 
 
-@given(visits=st.lists(st.tuples(st.integers(0, 1), USERS), min_size=1, max_size=8))
+@settings(max_examples=50)  # each example is up to 7 requests
+@given(visits=st.lists(st.tuples(st.integers(0, 1), USERS), min_size=1, max_size=6))
 def test_g_per_request(app, visits):
     """g starts empty for every request: each answer names that request's user only."""
     clients = [app.test_client(), app.test_client()]

@@ -93,22 +93,29 @@ MISTAKES = {
 }
 
 
+# What the learner reads for some mistakes: the failing check, and fragments of its feedback.
+EXPLAINED = {
+    "user kept in a module variable": (
+        "g_per_request",
+        ["request:  1. GET /whoami (X-User: mallory) → 200 OK, body 'mallory'", "2. GET /whoami", "expected: 'anonymous'", "visits="],
+    ),
+}
+
+
 @pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
 def test_correct_alternatives_get_full_marks(grade_files, source):
     exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
     assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
 
 
-@pytest.mark.parametrize(("source", "checks"), MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, source, checks):
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_typical_mistakes_lose_points_on_the_right_check(grade_files, mistake):
+    source, checks = MISTAKES[mistake]
     assert source != SOLUTION
     exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
     assert failing(exercise) == checks
-
-
-def test_a_leaking_user_is_shown_with_the_requests_before_it(grade_files):
-    exercise = grade_files({f"{EXERCISE}/app.py": MISTAKES["user kept in a module variable"][0]}).exercises[0]
-    check = next(c for c in exercise.checks if c.name == "g_per_request")
-    assert "request:  1. GET /whoami (X-User: mallory) → 200 OK, body 'mallory'" in check.message
-    assert "2. GET /whoami" in check.message and "expected: 'anonymous'" in check.message
-    assert check.example.startswith("visits=")
+    if mistake in EXPLAINED:
+        name, fragments = EXPLAINED[mistake]
+        check = next(c for c in exercise.checks if c.name == name)
+        feedback = "\n".join([check.message, check.example, check.hint])
+        assert all(fragment in feedback for fragment in fragments), feedback

@@ -118,17 +118,29 @@ MISTAKES = {
 }
 
 
+# What the learner reads for some mistakes: the failing check, and fragments of its feedback.
+EXPLAINED = {
+    "header added in the views only": ("x_app_header", ["answered without a X-App header", "sent=("]),
+}
+
+
 @pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
 def test_correct_alternatives_get_full_marks(grade_files, source):
     exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
     assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
 
 
-@pytest.mark.parametrize(("source", "checks"), MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, source, checks):
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_typical_mistakes_lose_points_on_the_right_check(grade_files, mistake):
+    source, checks = MISTAKES[mistake]
     assert source != SOLUTION
     exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
     assert failing(exercise) == checks
+    if mistake in EXPLAINED:
+        name, fragments = EXPLAINED[mistake]
+        check = next(c for c in exercise.checks if c.name == name)
+        feedback = "\n".join([check.message, check.example, check.hint])
+        assert all(fragment in feedback for fragment in fragments), feedback
 
 
 def test_before_first_request_gets_the_traceback_and_the_replacement(grade_files):
