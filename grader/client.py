@@ -72,6 +72,7 @@ class RequestInfo:
     #: the cookies this request carries come from them, so reproducing it needs them.
     earlier: tuple[RequestInfo, ...] = ()
     earlier_cut: int = 0  # how many more earlier requests were not kept
+    client: int = 0  # which test client sent it (each keeps its own cookies)
 
     @property
     def url(self) -> str:
@@ -208,6 +209,7 @@ class Client:
             follow_redirects,
             earlier=tuple(self._since_cookie),
             earlier_cut=self._cookie_requests - len(self._since_cookie),
+            client=self._id,
         )
         reply = self._app._exchange(message, timeout, what=f"answering {request.method} {request.url}")
         response = Response(
@@ -363,13 +365,24 @@ class LearnerApp:
             )
         return str(reply["url"])
 
-    def call(self, function: str, *args: Any, path: str = "/", **kwargs: Any) -> Any:
-        """Call the learner's module-level ``function`` inside a request context for ``path``."""
-        reply = self._exchange(
-            {"op": "call", "name": function, "args": list(args), "kwargs": kwargs, "path": path},
-            None,
-            what=f"calling {function}()",
-        )
+    def call(
+        self,
+        function: str,
+        *args: Any,
+        path: str = "/",
+        other_app_config: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Call the learner's module-level ``function`` inside a request context for ``path``.
+
+        With ``other_app_config``, the context is that of another, bare Flask app
+        with this config instead of the learner's: code that reads ``current_app``
+        sees that app, code that reads the module's ``app`` does not.
+        """
+        message = {"op": "call", "name": function, "args": list(args), "kwargs": kwargs, "path": path}
+        if other_app_config is not None:
+            message["other_app_config"] = dict(other_app_config)
+        reply = self._exchange(message, None, what=f"calling {function}()")
         if reply.get("missing"):
             raise CheckFailure(f"app.py has no function named `{function}`.")
         if not reply.get("ok"):

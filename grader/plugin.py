@@ -195,13 +195,20 @@ def classify(exc: BaseException, item: pytest.Function) -> Outcome:
 def falsifying_example(notes: list[str], fixtures: list[str]) -> str:
     """``name=value`` lines of Hypothesis's falsifying example, without fixtures."""
     for note in notes:
-        if note.startswith("Falsifying example:"):
-            arguments = []
+        if note.startswith(("Falsifying example:", "Falsifying explicit example:")):
+            # One argument a line at four spaces; a long value goes on, indented deeper.
+            arguments: list[list[str]] = []
             for line in note.splitlines()[1:]:
-                line = line.split(",  # ")[0].strip().rstrip(",")  # drop Hypothesis's comments
-                key = line.partition("=")[0]
-                if "=" in line and key.isidentifier() and key not in fixtures:
-                    arguments.append(line)
-            return "\n".join(arguments)
+                if line.startswith("    ") and not line.startswith("     "):
+                    arguments.append([line.strip()])
+                elif line.startswith("     ") and arguments:
+                    arguments[-1].append(line.rstrip())
+            shown = []
+            for lines in arguments:
+                lines[-1] = lines[-1].split(",  # ")[0].rstrip(",")  # drop Hypothesis's comments
+                key = lines[0].partition("=")[0]
+                if "=" in lines[0] and key.isidentifier() and key not in fixtures:
+                    shown.append("\n".join(lines))
+            return "\n".join(shown)
     return ""
 

@@ -54,3 +54,42 @@ def decimal_strings() -> st.SearchStrategy[str]:
 def url_quote(text: str) -> str:
     """``text`` quoted for a URL path, so ``%``, spaces and the like arrive intact."""
     return quote(text, safe="")
+
+
+#: Characters an HTTP header value may carry: printable ASCII.
+_HEADER_CHARS = st.characters(min_codepoint=0x20, max_codepoint=0x7E)
+
+
+def header_text(min_size: int = 1, max_size: int = 20) -> st.SearchStrategy[str]:
+    """A header value (such as a User-Agent), rich in HTML's special characters.
+
+    No spaces at either end: HTTP drops them, so no app could echo them.
+    """
+    special = st.sampled_from(["<", ">", "&", '"', "'", "<b>", "&amp;"])
+    return (
+        st.lists(st.one_of(special, st.text(_HEADER_CHARS, min_size=1, max_size=4)), min_size=1, max_size=6)
+        .map("".join)
+        .filter(lambda s: s == s.strip() and min_size <= len(s) <= max_size)
+    )
+
+
+def json_numbers() -> st.SearchStrategy[int | float]:
+    """Numbers as JSON carries them: ints and finite floats, small enough that any
+    way of adding them agrees to within a millionth."""
+    return st.one_of(
+        st.integers(-(10**12), 10**12),
+        st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+    )
+
+
+def json_non_numbers() -> st.SearchStrategy[object]:
+    """JSON values that are not numbers: booleans (Python's bool is an int!),
+    null, strings (numeric ones too), lists and objects."""
+    return st.one_of(
+        st.booleans(),
+        st.none(),
+        st.sampled_from(["1", "2.5", "", "one"]),
+        st.text(max_size=5),
+        st.lists(st.integers(0, 9), max_size=2),
+        st.dictionaries(st.sampled_from(["n", "value"]), st.integers(0, 9), min_size=1, max_size=1),
+    )

@@ -348,8 +348,14 @@ class Worker:
         function = getattr(module, message["name"], None) if module else None
         if not callable(function):
             return {"ok": False, "missing": True}
+        context_app = self.app
+        if message.get("other_app_config") is not None:
+            # A bare app of the judge's, to tell code that reads current_app from
+            # code that reads the module's own `app`.
+            context_app = flask.Flask("other_app", static_folder=None)
+            context_app.config.update(message["other_app_config"])
         try:
-            with self.app.test_request_context(message.get("path", "/")):
+            with context_app.test_request_context(message.get("path", "/")):
                 value = function(*(message.get("args") or []), **(message.get("kwargs") or {}))
         except BaseException as exc:  # noqa: BLE001
             return {"ok": False, "error": self._error(exc)}

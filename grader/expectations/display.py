@@ -41,3 +41,14 @@ def cut_lines(text: str, limit: int = LINE_COUNT_LIMIT) -> str:
     head = limit // 4
     tail = limit - head
     return "\n".join([*lines[:head], f"[... {len(lines) - limit} more lines cut]", *lines[-tail:]])
+
+
+def exchange(response: Any, limit: int = 60) -> str:
+    """One request and its answer on one line: ``GET /visit (X-User: a) → 200 OK, body 'Visits: 1'``."""
+    request = response.request
+    headers = ", ".join(f"{key}: {value}" for key, value in request.headers)
+    sent = f"{request.method} {request.url}" + (f" ({headers})" if headers else "")
+    if request.body:
+        sent += f" with body {quote(request.body, limit)}"
+    answer = f"body {quote(response.text, limit)}" if response.data else "empty body"
+    return f"{sent} → {response.status}, {answer}"

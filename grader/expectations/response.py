@@ -8,7 +8,8 @@ from typing import Any
 
 from grader.client import Response
 from grader.errors import CheckFailure
-from grader.expectations.display import json_text, methods, quote
+from grader.expectations.display import exchange, json_text, methods, quote
+from grader.expectations.markup import find_elements, start_tag
 from grader.reproduce import curl_commands
 
 
@@ -20,6 +21,18 @@ class ResponseExpectation:
 
     def __init__(self, response: Response) -> None:
         self.response = response
+        self.earlier: tuple[Response, ...] = ()
+
+    def after(self, *earlier: Response) -> ResponseExpectation:
+        """Show the ``earlier`` responses, numbered, before this request if a check fails.
+
+        For state that carries over between requests (sessions, counters, ``g``):
+        the learner sees the whole story, ending with the request that went wrong.
+
+        >>> expect(third).after(first, second).body("Visits: 3")
+        """
+        self.earlier = earlier
+        return self
 
     # -- status
 
@@ -87,6 +100,25 @@ class ResponseExpectation:
             )
         return self
 
+    def element(self, tag: str, **attributes: str) -> ResponseExpectation:
+        """The page has a ``<tag>`` element with these attribute values.
+
+        Values are compared ignoring case and surrounding spaces, as HTML does for
+        values such as ``method="POST"`` or ``type="Text"``; other attributes may be present.
+
+        >>> expect(response).element("form", method="post")
+        """
+        wanted = {name.lower(): value.strip().lower() for name, value in attributes.items()}
+        found = find_elements(self.response.text, tag)
+        if not any(all(attrs.get(k, "").strip().lower() == v for k, v in wanted.items()) for attrs in found):
+            seen = ", ".join(start_tag(tag, attrs) for attrs in found[:3])
+            self.fail(
+                f"{self._request_line} answered a page without a {start_tag(tag, wanted)} element"
+                + (f" (it has {seen})." if seen else "."),
+                expected=f"a {start_tag(tag, wanted)} element (other attributes allowed)",
+            )
+        return self
+
     # -- headers
 
     def mimetype(self, mimetype: str) -> ResponseExpectation:
@@ -145,7 +177,7 @@ class ResponseExpectation:
             self.fail(
                 f"{self._request_line} did not answer JSON (Content-Type {self.response.content_type!r}).",
                 expected="Content-Type: application/json"
-                + (f" with body {json_text(value)}" if value is not ... else ""),
+                + (f" with body {json_text(value)}" if value is not ... else f", {describe}" if describe else ""),
             )
         try:
             data = self.response.get_json()
@@ -163,7 +195,7 @@ class ResponseExpectation:
         """Raise a CheckFailure describing this response."""
         raise CheckFailure(
             summary,
-            request=str(self.response.request),
+            request=self._story(),
             expected=expected,
             actual=self._actual(),
             learner_traceback=(self.response.error or {}).get("traceback"),
@@ -175,6 +207,22 @@ class ResponseExpectation:
         request = self.response.request
         return f"{request.method} {request.url}"
 
+    def _story(self) -> str:
+        """The request, after the numbered earlier steps (naming clients when several)."""
+        steps = (*self.earlier, self.response)
+        if len(steps) == 1:
+            return str(self.response.request)
+        letters: dict[int, str] = {}  # client id -> A, B, ... in order of appearance
+        for step in steps:
+            letters.setdefault(step.request.client, _letter(len(letters)))
+
+        def who(step: Response) -> str:
+            return f"client {letters[step.request.client]}: " if len(letters) > 1 else ""
+
+        lines = [f"{number}. {who(step)}{exchange(step)}" for number, step in enumerate(self.earlier, 1)]
+        lines.append(f"{len(steps)}. {who(self.response)}{self.response.request}")
+        return "\n".join(lines)
+
     def _actual(self) -> str:
         response = self.response
         lines = [response.status]
@@ -182,3 +230,7 @@ class ResponseExpectation:
         lines += [f"{key}: {value}" for key, value in response.headers.items() if key in shown]
         lines.append(f"body {quote(response.text)}" if response.data else "empty body")
         return "\n".join(lines)
+
+
+def _letter(index: int) -> str:
+    return chr(ord("A") + index) if index < 26 else str(index + 1)

@@ -1,0 +1,66 @@
+"""Checks for exercise 09: sessions.
+
+Each test client keeps its own cookies, like a browser: a new client is a new visitor.
+"""
+
+from collections import Counter
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from grader import expect, fail
+
+
+def test_secret_key(app):
+    """The app has a non-empty secret key, which signs the session cookie."""
+    if not app.secret_key_set:
+        fail(
+            "The app has no secret key: Flask cannot sign the session cookie without one, "
+            "and refuses to use the session.",
+            expected='app.secret_key = "..." (a non-empty string), or app.config["SECRET_KEY"]',
+            actual="app.secret_key is empty or None",
+        )
+
+
+def test_first_visit(client):
+    """A new client's first GET /visit answers Visits: 1."""
+    expect(client.get("/visit")).status(200).mimetype("text/html").body("Visits: 1")
+
+
+def test_counts_visits(app):
+    """One client visiting /visit five times sees Visits: 1, Visits: 2, ... Visits: 5."""
+    client = app.test_client()
+    earlier = []
+    for count in range(1, 6):
+        response = client.get("/visit")
+        expect(response).after(*earlier).status(200).body(f"Visits: {count}")
+        earlier.append(response)
+
+
+@settings(max_examples=50)  # each example is up to 8 requests
+@given(order=st.lists(st.integers(0, 3), min_size=1, max_size=8))
+@example(order=[0, 1])
+@example(order=[0, 0, 1, 0, 1])
+def test_clients_independent(app, order):
+    """Clients visiting in any order each count their own visits, a new one from 1."""
+    clients = {}
+    counts = Counter()
+    earlier = []
+    for which in order:
+        client = clients.setdefault(which, app.test_client())  # a new visitor
+        counts[which] += 1
+        response = client.get("/visit")
+        expect(response).after(*earlier).status(200).body(f"Visits: {counts[which]}")
+        earlier.append(response)
+
+
+def test_reset(client):
+    """GET /reset answers Reset, and that client's next visit answers Visits: 1 again."""
+    earlier = [client.get("/visit"), client.get("/visit"), client.get("/visit")]
+    response = client.get("/reset")
+    expect(response).after(*earlier).status(200).body("Reset")
+    earlier.append(response)
+    for count in (1, 2):
+        response = client.get("/visit")
+        expect(response).after(*earlier).status(200).body(f"Visits: {count}")
+        earlier.append(response)
