@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 from grader.client import Response
 from grader.errors import CheckFailure
 from grader.expectations.display import json_text, methods, quote
+from grader.expectations.html import PageExpectation
 
 
 class ResponseExpectation:
@@ -58,6 +60,10 @@ class ResponseExpectation:
                 expected=f"a body containing {quote(fragment)}",
             )
         return self
+
+    def page(self) -> PageExpectation:
+        """Checks on the body as an HTML page: title, visible text, lists (see :mod:`.html`)."""
+        return PageExpectation(self)
 
     def empty(self) -> ResponseExpectation:
         """The body is empty (as for HEAD, 204 and 304)."""
@@ -125,11 +131,28 @@ class ResponseExpectation:
             )
         return self
 
+    def cookie(self, name: str, value: str) -> ResponseExpectation:
+        """A ``Set-Cookie`` header sets cookie ``name`` to ``value`` (attributes may vary)."""
+        cookies = self.response.headers.getlist("Set-Cookie")
+        pairs = [cookie.split(";")[0].strip().partition("=") for cookie in cookies]
+        if not any(key.strip() == name and found.strip().strip('"') == value for key, _, found in pairs):
+            actual = "; ".join(f"{key}={found}" for key, _, found in pairs) or "no Set-Cookie header"
+            self.fail(
+                f"{self._request_line} did not set the cookie {name}={value} (it sent {actual}).",
+                expected=f"Set-Cookie: {name}={value}; ...",
+            )
+        return self
+
     def redirects_to(self, location: str, *codes: int) -> ResponseExpectation:
-        """A redirect with one of ``codes`` whose Location is ``location`` (relative or absolute)."""
+        """A redirect with one of ``codes`` whose Location leads to ``location``.
+
+        A relative Location is resolved against the request's URL, as a browser
+        does; paths compare after decoding %-escapes, so ``/a%20b`` is ``/a b``.
+        Give ``location`` quoted, as it would travel (``url_quote`` each segment).
+        """
         self.status(*codes)
         actual = self.response.location or ""
-        if actual != location and not actual.endswith("://localhost" + location):
+        if _target(self.response.request.path, actual) != _target(self.response.request.path, location):
             self.fail(
                 f"{self._request_line} redirected to {actual!r}, expected {location!r}.",
                 expected=f"Location: {location}",
@@ -180,3 +203,9 @@ class ResponseExpectation:
         lines += [f"{key}: {value}" for key, value in response.headers.items() if key in shown]
         lines.append(f"body {quote(response.text)}" if response.data else "empty body")
         return "\n".join(lines)
+
+
+def _target(base_path: str, location: str) -> tuple[str, str, str, str, str]:
+    """Where ``location`` leads from ``base_path``: URL parts, path and query decoded."""
+    parts = urlsplit(urljoin("http://localhost" + base_path, location))
+    return parts.scheme, parts.netloc, unquote(parts.path), unquote(parts.query), parts.fragment
