@@ -152,9 +152,13 @@ class ResponseExpectation:
         """
         self.status(*codes)
         actual = self.response.location or ""
-        if _target(self.response.request.path, actual) != _target(self.response.request.path, location):
+        base = self.response.request.path
+        if _target(base, actual) != _target(base, location):
+            _, _, path, query, fragment = _target(base, actual)
+            leads = [f"the path {path!r}"] + [f"the {name} {value!r}" for name, value in (("query", query), ("fragment", fragment)) if value]
             self.fail(
-                f"{self._request_line} redirected to {actual!r}, expected {location!r}.",
+                f"{self._request_line} redirected to {actual!r}, expected {location!r}"
+                + (f" (yours leads to {' and '.join(leads)})." if actual and actual not in (path, "http://localhost" + path) else "."),
                 expected=f"Location: {location}",
             )
         return self
