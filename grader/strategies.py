@@ -87,3 +87,19 @@ def not_naturals() -> st.SearchStrategy[str]:
 def json_strings(min_size: int = 0, max_size: int = 30) -> st.SearchStrategy[str]:
     """Any text a JSON string can carry (no surrogates): quotes, newlines and slashes included."""
     return st.text(st.characters(blacklist_categories=("Cs",)), min_size=min_size, max_size=max_size)
+
+
+def json_values(max_leaves: int = 6) -> st.SearchStrategy[object]:
+    """Any JSON value: null, booleans, numbers, strings, and lists and objects of them."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**6), 10**6),
+        st.floats(allow_nan=False, allow_infinity=False),
+        json_strings(max_size=8),
+    )
+    return st.recursive(
+        scalars,
+        lambda children: st.lists(children, max_size=3) | st.dictionaries(json_strings(max_size=6), children, max_size=3),
+        max_leaves=max_leaves,
+    )

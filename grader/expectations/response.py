@@ -143,25 +143,31 @@ class ResponseExpectation:
             )
         return self
 
-    def redirects_to(self, location: str, *codes: int) -> ResponseExpectation:
-        """A redirect with one of ``codes`` whose Location leads to ``location``.
+    def location(self, location: str) -> ResponseExpectation:
+        """The ``Location`` header leads to ``location``.
 
         A relative Location is resolved against the request's URL, as a browser
         does; paths compare after decoding %-escapes, so ``/a%20b`` is ``/a b``.
         Give ``location`` quoted, as it would travel (``url_quote`` each segment).
         """
-        self.status(*codes)
         actual = self.response.location or ""
         base = self.response.request.path
+        if not actual:
+            self.fail(f"{self._request_line} answered without a Location header.", expected=f"Location: {location}")
         if _target(base, actual) != _target(base, location):
             _, _, path, query, fragment = _target(base, actual)
             leads = [f"the path {path!r}"] + [f"the {name} {value!r}" for name, value in (("query", query), ("fragment", fragment)) if value]
+            verb = "redirected to" if 300 <= self.response.status_code < 400 else "sent the Location"
             self.fail(
-                f"{self._request_line} redirected to {actual!r}, expected {location!r}"
-                + (f" (yours leads to {' and '.join(leads)})." if actual and actual not in (path, "http://localhost" + path) else "."),
+                f"{self._request_line} {verb} {actual!r}, expected {location!r}"
+                + (f" (yours leads to {' and '.join(leads)})." if actual not in (path, "http://localhost" + path) else "."),
                 expected=f"Location: {location}",
             )
         return self
+
+    def redirects_to(self, location: str, *codes: int) -> ResponseExpectation:
+        """A redirect with one of ``codes`` whose Location leads to ``location`` (see :meth:`location`)."""
+        return self.status(*codes).location(location)
 
     # -- JSON
 
