@@ -1,8 +1,7 @@
 """Exercise 12: correct alternatives get full marks; each typical mistake fails its check."""
 
-import pytest
-
-from tests.conftest import failing, solution
+from tests.conftest import solution
+from tests.exercises.cases import check_named, exercise_tests, grade_one
 
 EXERCISE = "12_redirects"
 SOLUTION = solution(EXERCISE)
@@ -75,20 +74,13 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
-def test_correct_alternatives_get_full_marks(grade_files, source):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
-
-
-@pytest.mark.parametrize(("source", "checks"), MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, source, checks):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert failing(exercise) == checks
+test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
+    EXERCISE, ALTERNATIVES, MISTAKES
+)
 
 
 def test_an_unquoted_redirect_is_explained_with_where_it_leads(grade_files):
-    exercise = grade_files({f"{EXERCISE}/app.py": MISTAKES["profile URL built with an f-string"][0]}).exercises[0]
-    check = next(c for c in exercise.checks if c.name == "go_quotes_names")
+    result = grade_one(grade_files, EXERCISE, MISTAKES["profile URL built with an f-string"][0])
+    check = check_named(result, "go_quotes_names")
     assert "yours leads to the path" in check.message
     assert check.example.startswith("name=")

@@ -1,8 +1,7 @@
 """Exercise 13: correct alternatives get full marks; each typical mistake fails its check."""
 
-import pytest
-
-from tests.conftest import failing, solution
+from tests.conftest import solution
+from tests.exercises.cases import check_named, exercise_tests, grade_one
 
 EXERCISE = "13_errors"
 SOLUTION = solution(EXERCISE)
@@ -94,23 +93,16 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
-def test_correct_alternatives_get_full_marks(grade_files, source):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
-
-
-@pytest.mark.parametrize(("source", "checks"), MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, source, checks):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert failing(exercise) == checks
+test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
+    EXERCISE, ALTERNATIVES, MISTAKES
+)
 
 
 def test_a_crash_shows_the_learners_traceback_and_a_handler_without_status_is_explained(grade_files):
     source = NO_CHECK.replace('return {"error": "not found"}, 404', 'return {"error": "not found"}')
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    check = next(c for c in exercise.checks if c.name == "missing_user")
+    result = grade_one(grade_files, EXERCISE, source)
+    check = check_named(result, "missing_user")
     assert "answered 500 instead of 404" in check.message
     assert "KeyError" in check.details["traceback"] and "app.py" in check.details["traceback"]
-    unknown = next(c for c in exercise.checks if c.name == "unknown_url")
+    unknown = check_named(result, "unknown_url")
     assert "answered 200 OK instead of 404" in unknown.message

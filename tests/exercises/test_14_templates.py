@@ -1,10 +1,7 @@
 """Exercise 14: correct alternatives get full marks; each typical mistake fails its check."""
 
-from pathlib import Path
-
-import pytest
-
 from tests.conftest import ROOT, failing
+from tests.exercises.cases import check_named, exercise_tests, grade_one
 
 EXERCISE = "14_templates"
 SOLUTION_DIR = ROOT / "solutions" / EXERCISE
@@ -12,11 +9,11 @@ SOLUTION_DIR = ROOT / "solutions" / EXERCISE
 
 def submission(**changes: str) -> dict[str, str]:
     """The reference solution's files, with ``app`` or templates (``items="..."``) replaced."""
-    files = {f"{EXERCISE}/app.py": (SOLUTION_DIR / "app.py").read_text(encoding="utf-8")}
+    files = {"app.py": (SOLUTION_DIR / "app.py").read_text(encoding="utf-8")}
     for template in sorted((SOLUTION_DIR / "templates").iterdir()):
-        files[f"{EXERCISE}/templates/{template.name}"] = template.read_text(encoding="utf-8")
+        files[f"templates/{template.name}"] = template.read_text(encoding="utf-8")
     for name, content in changes.items():
-        files[f"{EXERCISE}/app.py" if name == "app" else f"{EXERCISE}/templates/{name}.html"] = content
+        files["app.py" if name == "app" else f"templates/{name}.html"] = content
     return files
 
 
@@ -109,19 +106,12 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("files", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
-def test_correct_alternatives_get_full_marks(grade_files, files):
-    exercise = grade_files(files).exercises[0]
-    assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
-
-
-@pytest.mark.parametrize(("files", "checks"), MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, files, checks):
-    exercise = grade_files(files).exercises[0]
-    assert failing(exercise) == checks
+test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
+    EXERCISE, ALTERNATIVES, MISTAKES
+)
 
 
 def test_the_learners_templates_are_graded_not_the_starters(grade_files):
-    exercise = grade_files(submission(base=solution_template("base").replace("Flask Exercises", "My Site"))).exercises[0]
-    assert {"index", "pages_extend_base"} <= failing(exercise)
-    assert "titled 'Home - My Site'" in next(c.message for c in exercise.checks if c.name == "index")
+    result = grade_one(grade_files, EXERCISE, submission(base=solution_template("base").replace("Flask Exercises", "My Site")))
+    assert {"index", "pages_extend_base"} <= failing(result)
+    assert "titled 'Home - My Site'" in check_named(result, "index").message

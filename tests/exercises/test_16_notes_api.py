@@ -4,9 +4,8 @@ The state machine (check ``model``) compares every answer with a model of the
 API, so a mistake fails the check that names it and the model too.
 """
 
-import pytest
-
-from tests.conftest import failing, solution
+from tests.conftest import solution
+from tests.exercises.cases import check_named, exercise_tests, grade_one
 
 EXERCISE = "16_notes_api"
 SOLUTION = solution(EXERCISE)
@@ -183,22 +182,13 @@ MISTAKES = {
 }
 
 
-@pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
-def test_correct_alternatives_get_full_marks(grade_files, source):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
-
-
-@pytest.mark.parametrize(("source", "checks"), MISTAKES.values(), ids=list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, source, checks):
-    assert source != SOLUTION
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert failing(exercise) == checks
+test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
+    EXERCISE, ALTERNATIVES, MISTAKES
+)
 
 
 def test_the_model_names_the_requests_that_led_to_a_failure(grade_files):
-    exercise = grade_files({f"{EXERCISE}/app.py": MISTAKES["ids from len() + 1"][0]}).exercises[0]
-    model = next(c for c in exercise.checks if c.name == "model")
+    model = check_named(grade_one(grade_files, EXERCISE, MISTAKES["ids from len() + 1"][0]), "model")
     assert "The requests before it, on a fresh app:" in model.message
     assert "DELETE /notes/" in model.message and "(with the key) -> 204" in model.message
     assert "request:  POST /notes" in model.message
