@@ -266,7 +266,7 @@ def test_model(spawn_app):
     run_state_machine_as_test(
         lambda: NotesMachine(spawn_app, fatal),
         # Every run needs a fresh app (a process), and shrinking would take hundreds of
-        # runs: the first failing run is reported as it is, at most a dozen requests.
+        # runs: the first failing run is reported as it is, at most twenty requests.
         # The other checks of this exercise give the smallest examples.
-        settings=settings(max_examples=25, stateful_step_count=12, phases=[Phase.explicit, Phase.generate]),
+        settings=settings(max_examples=15, stateful_step_count=20, phases=[Phase.explicit, Phase.generate]),
     )
