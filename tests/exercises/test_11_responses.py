@@ -87,10 +87,6 @@ MISTAKES = {
         .replace("from flask import Flask", "from flask import Flask, abort"),
         {"any_status"},
     ),
-    "header in the body": (
-        SOLUTION.replace('return "OK", 200, {"X-Exercise": "responses"}', 'return "OK X-Exercise: responses"'),
-        {"with_header"},
-    ),
 }
 
 

@@ -1,6 +1,6 @@
 """Exercise 12: correct alternatives get full marks; each typical mistake fails its check."""
 
-from tests.conftest import solution
+from tests.conftest import failing, solution
 from tests.exercises.cases import check_named, exercise_tests, grade_one
 
 EXERCISE = "12_redirects"
@@ -66,10 +66,6 @@ MISTAKES = {
         {"old"},
     ),
     "/moved redirects temporarily": (SOLUTION.replace(', code=301', ''), {"moved"}),
-    "profile URL built with an f-string": (
-        SOLUTION.replace('redirect(url_for("profile", name=name))', 'redirect(f"/profile/{name}")'),
-        {"go_quotes_names"},
-    ),
     "name not escaped": (SOLUTION.replace("{escape(name)}", "{name}"), {"profile_escapes"}),
 }
 
@@ -79,8 +75,10 @@ test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_t
 )
 
 
-def test_an_unquoted_redirect_is_explained_with_where_it_leads(grade_files):
-    result = grade_one(grade_files, EXERCISE, MISTAKES["profile URL built with an f-string"][0])
+def test_a_url_built_with_an_f_string_fails_and_is_explained_with_where_it_leads(grade_files):
+    source = SOLUTION.replace('redirect(url_for("profile", name=name))', 'redirect(f"/profile/{name}")')
+    result = grade_one(grade_files, EXERCISE, source)
+    assert failing(result) == {"go_quotes_names"}
     check = check_named(result, "go_quotes_names")
     assert "yours leads to the path" in check.message
     assert check.example.startswith("name=")

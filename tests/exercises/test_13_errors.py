@@ -1,6 +1,6 @@
 """Exercise 13: correct alternatives get full marks; each typical mistake fails its check."""
 
-from tests.conftest import solution
+from tests.conftest import failing, solution
 from tests.exercises.cases import check_named, exercise_tests, grade_one
 
 EXERCISE = "13_errors"
@@ -75,7 +75,6 @@ SWALLOWED = SOLUTION.replace(
 )
 
 MISTAKES = {
-    "KeyError for a missing user": (NO_CHECK, {"missing_user"}),
     "abort swallowed by try/except": (SWALLOWED, {"missing_user"}),
     "404 handler without a status": (
         SOLUTION.replace('return {"error": "not found"}, 404', 'return {"error": "not found"}'),
@@ -98,9 +97,10 @@ test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_t
 )
 
 
-def test_a_crash_shows_the_learners_traceback_and_a_handler_without_status_is_explained(grade_files):
+def test_a_keyerror_shows_the_learners_traceback_and_a_handler_without_status_is_explained(grade_files):
     source = NO_CHECK.replace('return {"error": "not found"}, 404', 'return {"error": "not found"}')
     result = grade_one(grade_files, EXERCISE, source)
+    assert failing(result) == {"missing_user", "unknown_url"}
     check = check_named(result, "missing_user")
     assert "answered 500 instead of 404" in check.message
     assert "KeyError" in check.details["traceback"] and "app.py" in check.details["traceback"]

@@ -4,7 +4,7 @@ The state machine (check ``model``) compares every answer with a model of the
 API, so a mistake fails the check that names it and the model too.
 """
 
-from tests.conftest import solution
+from tests.conftest import failing, solution
 from tests.exercises.cases import check_named, exercise_tests, grade_one
 
 EXERCISE = "16_notes_api"
@@ -161,7 +161,6 @@ HEADER_IN_VIEWS = """
 """
 
 MISTAKES = {
-    "ids from len() + 1": (SOLUTION.replace("next(NEXT_ID)", "len(NOTES) + 1"), {"ids_not_reused", "model"}),
     "the key checked after the lookup": (
         SOLUTION.replace(
             "    require_api_key()\n    if note_id not in NOTES:\n        abort(404)\n",
@@ -187,8 +186,10 @@ test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_t
 )
 
 
-def test_the_model_names_the_requests_that_led_to_a_failure(grade_files):
-    model = check_named(grade_one(grade_files, EXERCISE, MISTAKES["ids from len() + 1"][0]), "model")
+def test_ids_from_len_fail_and_the_model_names_the_requests_that_led_there(grade_files):
+    result = grade_one(grade_files, EXERCISE, SOLUTION.replace("next(NEXT_ID)", "len(NOTES) + 1"))
+    assert failing(result) == {"ids_not_reused", "model"}
+    model = check_named(result, "model")
     assert "The requests before it, on a fresh app:" in model.message
     assert "DELETE /notes/" in model.message and "(with the key) -> 204" in model.message
     assert "request:  POST /notes" in model.message
