@@ -393,6 +393,13 @@ class LearnerApp:
             )
         return reply.get("value")
 
+    def assign(self, name: str, value: Any) -> None:
+        """Set the learner's module-level variable ``name`` (a constant such as ``ITEMS``) to
+        ``value``, to check that the app uses it rather than a copy of its first value."""
+        reply = self._exchange({"op": "assign", "name": name, "value": value}, None, what=f"setting {name}")
+        if reply.get("missing"):
+            raise CheckFailure(f"app.py has no module-level variable named `{name}`.")
+
     def output(self) -> str:
         """The end of what the learner's code printed so far."""
         return self.worker.output_tail()

@@ -139,6 +139,7 @@ class Worker:
         self.output = output
         self.hello: dict[str, Any] = {}
         self.dead: BaseException | None = None
+        self.killed = False
 
     def exchange(self, message: dict[str, Any] | None, timeout: float, what: str) -> dict[str, Any]:
         """Send ``message`` (None: just read) and return the reply.
@@ -175,6 +176,11 @@ class Worker:
         return ("[...]\n" + text) if size > limit else text
 
     def kill(self) -> None:
+        """End the worker's process group and remove its folder; later calls do nothing,
+        so a pid the kernel has since reused is never signalled."""
+        if self.killed:
+            return
+        self.killed = True
         for kill in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
             try:
                 kill()

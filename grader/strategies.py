@@ -93,3 +93,52 @@ def json_non_numbers() -> st.SearchStrategy[object]:
         st.lists(st.integers(0, 9), max_size=2),
         st.dictionaries(st.sampled_from(["n", "value"]), st.integers(0, 9), min_size=1, max_size=1),
     )
+
+
+def url_text(min_size: int = 1, max_size: int = 20) -> st.SearchStrategy[str]:
+    """Segment text rich in what a URL must quote: ``%``, ``?``, ``#``, spaces, non-ASCII.
+
+    For checks of URLs the app builds (``url_for`` quotes these; an f-string does not).
+    """
+    special = st.sampled_from(["%", "%41", "%2F", "?", "#", " ", "&", "=", "+", "é", "€"])
+    return st.lists(st.one_of(special, segment_text(1, 4)), min_size=1, max_size=6).map("".join).filter(
+        lambda s: min_size <= len(s) <= max_size * 3 and s.strip(".") != ""
+    )
+
+
+def status_codes_with_body() -> st.SearchStrategy[int]:
+    """HTTP statuses from 200 to 599 whose responses carry a body (all but 204 and 304)."""
+    return st.integers(200, 599).filter(lambda code: code not in (204, 304))
+
+
+def not_naturals() -> st.SearchStrategy[str]:
+    """Non-empty strings that are not a natural number in ASCII digits: ``-1``, ``1.5``, ``a``...
+
+    Without ``/``, and without ``_``, spaces or non-ASCII digits, which Python's
+    ``int()`` accepts (``int("1_0") == 10``): a check about converters should not
+    turn on such trivia.
+    """
+    typical = st.sampled_from(["a", "abc", "-1", "+1", "1.5", "1e3", "0x1", "one", "½", "1-2", "--"])
+    mixed = st.tuples(st.text("0123456789", max_size=3), st.sampled_from("abcxyz.-,!~*"), st.text("0123456789", max_size=3))
+    return st.one_of(typical, mixed.map("".join))
+
+
+def json_strings(min_size: int = 0, max_size: int = 30) -> st.SearchStrategy[str]:
+    """Any text a JSON string can carry (no surrogates): quotes, newlines and slashes included."""
+    return st.text(st.characters(blacklist_categories=("Cs",)), min_size=min_size, max_size=max_size)
+
+
+def json_values(max_leaves: int = 6) -> st.SearchStrategy[object]:
+    """Any JSON value: null, booleans, numbers, strings, and lists and objects of them."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**6), 10**6),
+        st.floats(allow_nan=False, allow_infinity=False),
+        json_strings(max_size=8),
+    )
+    return st.recursive(
+        scalars,
+        lambda children: st.lists(children, max_size=3) | st.dictionaries(json_strings(max_size=6), children, max_size=3),
+        max_leaves=max_leaves,
+    )

@@ -271,6 +271,7 @@ class Worker:
             "snapshot": lambda _message: {"snapshot": self.snapshot()},
             "url_for": self._url_for,
             "call": self._call,
+            "assign": self._assign,
         }
         while True:
             try:
@@ -360,6 +361,20 @@ class Worker:
         except BaseException as exc:  # noqa: BLE001
             return {"ok": False, "error": self._error(exc)}
         return {"ok": True, "value": _jsonable(value)}
+
+    def _assign(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Give the learner's module-level variable a new value (a list is refilled in place,
+        so names that share it, such as a Jinja global, see the change too)."""
+        module = sys.modules.get(self.module_name)
+        name = message["name"]
+        if module is None or not hasattr(module, name):
+            return {"ok": False, "missing": True}
+        current = getattr(module, name)
+        if isinstance(current, list) and isinstance(message["value"], list):
+            current[:] = message["value"]
+        else:
+            setattr(module, name, message["value"])
+        return {"ok": True}
 
     # -- describing
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 from grader.client import Response
 from grader.errors import CheckFailure
 from grader.expectations.display import exchange, json_text, methods, quote
+from grader.expectations.html import PageExpectation
 from grader.expectations.markup import find_elements, start_tag
 from grader.reproduce import curl_commands
 
@@ -72,6 +74,10 @@ class ResponseExpectation:
                 expected=f"a body containing {quote(fragment)}",
             )
         return self
+
+    def page(self) -> PageExpectation:
+        """Checks on the body as an HTML page: title, visible text, lists (see :mod:`.html`)."""
+        return PageExpectation(self)
 
     def empty(self) -> ResponseExpectation:
         """The body is empty (as for HEAD, 204 and 304)."""
@@ -158,16 +164,43 @@ class ResponseExpectation:
             )
         return self
 
-    def redirects_to(self, location: str, *codes: int) -> ResponseExpectation:
-        """A redirect with one of ``codes`` whose Location is ``location`` (relative or absolute)."""
-        self.status(*codes)
-        actual = self.response.location or ""
-        if actual != location and not actual.endswith("://localhost" + location):
+    def cookie(self, name: str, value: str) -> ResponseExpectation:
+        """A ``Set-Cookie`` header sets cookie ``name`` to ``value`` (attributes may vary)."""
+        cookies = self.response.headers.getlist("Set-Cookie")
+        pairs = [cookie.split(";")[0].strip().partition("=") for cookie in cookies]
+        if not any(key.strip() == name and found.strip().strip('"') == value for key, _, found in pairs):
+            actual = "; ".join(f"{key}={found}" for key, _, found in pairs) or "no Set-Cookie header"
             self.fail(
-                f"{self._request_line} redirected to {actual!r}, expected {location!r}.",
+                f"{self._request_line} did not set the cookie {name}={value} (it sent {actual}).",
+                expected=f"Set-Cookie: {name}={value}; ...",
+            )
+        return self
+
+    def location(self, location: str) -> ResponseExpectation:
+        """The ``Location`` header leads to ``location``.
+
+        A relative Location is resolved against the request's URL, as a browser
+        does; paths compare after decoding %-escapes, so ``/a%20b`` is ``/a b``.
+        Give ``location`` quoted, as it would travel (``url_quote`` each segment).
+        """
+        actual = self.response.location or ""
+        base = self.response.request.path
+        if not actual:
+            self.fail(f"{self._request_line} answered without a Location header.", expected=f"Location: {location}")
+        if _target(base, actual) != _target(base, location):
+            _, _, path, query, fragment = _target(base, actual)
+            leads = [f"the path {path!r}"] + [f"the {name} {value!r}" for name, value in (("query", query), ("fragment", fragment)) if value]
+            verb = "redirected to" if 300 <= self.response.status_code < 400 else "sent the Location"
+            self.fail(
+                f"{self._request_line} {verb} {actual!r}, expected {location!r}"
+                + (f" (yours leads to {' and '.join(leads)})." if actual not in (path, "http://localhost" + path) else "."),
                 expected=f"Location: {location}",
             )
         return self
+
+    def redirects_to(self, location: str, *codes: int) -> ResponseExpectation:
+        """A redirect with one of ``codes`` whose Location leads to ``location`` (see :meth:`location`)."""
+        return self.status(*codes).location(location)
 
     # -- JSON
 
@@ -234,3 +267,9 @@ class ResponseExpectation:
 
 def _letter(index: int) -> str:
     return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+
+def _target(base_path: str, location: str) -> tuple[str, str, str, str, str]:
+    """Where ``location`` leads from ``base_path``: URL parts, path and query decoded."""
+    parts = urlsplit(urljoin("http://localhost" + base_path, location))
+    return parts.scheme, parts.netloc, unquote(parts.path), unquote(parts.query), parts.fragment
