@@ -1,10 +1,16 @@
 """The two tests every exercise has, written once.
 
 Correct alternatives get full marks; each typical mistake fails exactly the checks
-listed with it. A submission is the source of ``app.py``, or a dict of files by
-name inside the exercise folder (``{"app.py": ..., "templates/base.html": ...}``)::
+listed with it, and, where ``explained`` says so, the learner reads what it names.
+A submission is the source of ``app.py``, or a dict of files by name inside the
+exercise folder (``{"app.py": ..., "templates/base.html": ...}``)::
 
-    test_alternatives, test_mistakes = exercise_tests("11_responses", ALTERNATIVES, MISTAKES)
+    test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = (
+        exercise_tests("11_responses", ALTERNATIVES, MISTAKES, EXPLAINED)
+    )
+
+``explained`` maps a mistake's label to ``(check name, [fragments])``: fragments of
+that check's message, example or hint, checked in the same grading.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from collections.abc import Callable
 import pytest
 
 from grader.results import CheckResult, ExerciseResult
-from tests.conftest import failing
+from tests.conftest import failing, solution
 
 Submission = str | dict[str, str]
 
@@ -33,16 +39,29 @@ def exercise_tests(
     exercise: str,
     alternatives: dict[str, Submission],
     mistakes: dict[str, tuple[Submission, set[str]]],
+    explained: dict[str, tuple[str, list[str]]] | None = None,
 ) -> tuple[Callable[..., None], Callable[..., None]]:
     """The pytest functions for ``exercise``; assign them to names starting with ``test_``."""
+    explained = explained or {}
+    unknown = set(explained) - set(mistakes)
+    assert not unknown, f"explained names no mistake: {unknown}"
 
     @pytest.mark.parametrize("submission", alternatives.values(), ids=list(alternatives))
     def test_correct_alternatives_get_full_marks(grade_files, submission: Submission) -> None:
         result = grade_one(grade_files, exercise, submission)
         assert result.passed, [check.message for check in result.checks if not check.passed]
 
-    @pytest.mark.parametrize(("submission", "checks"), mistakes.values(), ids=list(mistakes))
-    def test_typical_mistakes_lose_points_on_the_right_check(grade_files, submission: Submission, checks: set[str]) -> None:
-        assert failing(grade_one(grade_files, exercise, submission)) == checks
+    @pytest.mark.parametrize("mistake", list(mistakes))
+    def test_typical_mistakes_lose_points_on_the_right_check(grade_files, mistake: str) -> None:
+        submission, checks = mistakes[mistake]
+        assert submission != solution(exercise), "a mistake must differ from the solution"
+        result = grade_one(grade_files, exercise, submission)
+        assert failing(result) == checks
+        if mistake in explained:
+            name, fragments = explained[mistake]
+            check = check_named(result, name)
+            feedback = "\n".join([check.message, check.example, check.hint])
+            missing = [fragment for fragment in fragments if fragment not in feedback]
+            assert not missing, feedback
 
     return test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check

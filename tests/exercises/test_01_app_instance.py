@@ -1,9 +1,6 @@
 """Exercise 01: correct alternatives get full marks; each typical mistake fails its check."""
 
-from tests.exercises.contract import (  # noqa: F401  (collected here)
-    test_correct_alternatives_get_full_marks,
-    test_typical_mistakes_lose_points_on_the_right_check,
-)
+from tests.exercises.cases import exercise_tests
 
 EXERCISE = "01_app_instance"
 
@@ -26,3 +23,8 @@ MISTAKES = {
     "run at import": ("from flask import Flask\napp = Flask(__name__)\napp.run()\n", {"no_server_on_import"}),
     "static route turned off": ("from flask import Flask\napp = Flask(__name__, static_folder=None)\n", {"static_route"}),
 }
+
+
+test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
+    EXERCISE, ALTERNATIVES, MISTAKES
+)

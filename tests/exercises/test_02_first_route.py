@@ -1,9 +1,6 @@
 """Exercise 02: correct alternatives get full marks; each typical mistake fails its check."""
 
-from tests.exercises.contract import (  # noqa: F401  (collected here)
-    test_correct_alternatives_get_full_marks,
-    test_typical_mistakes_lose_points_on_the_right_check,
-)
+from tests.exercises.cases import exercise_tests
 
 EXERCISE = "02_first_route"
 
@@ -66,3 +63,8 @@ MISTAKES = {
         {"about", "endpoints"},
     ),
 }
+
+
+test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
+    EXERCISE, ALTERNATIVES, MISTAKES
+)

@@ -1,9 +1,6 @@
 """Exercise 03: correct alternatives get full marks; each typical mistake fails its check."""
 
-from tests.exercises.contract import (  # noqa: F401  (collected here)
-    test_correct_alternatives_get_full_marks,
-    test_typical_mistakes_lose_points_on_the_right_check,
-)
+from tests.exercises.cases import exercise_tests
 
 EXERCISE = "03_dynamic_routes"
 
@@ -70,3 +67,8 @@ def test_the_unescaped_mistake_is_explained_with_the_smallest_example(grade_file
     assert "request:  GET /user/" in check.message
     assert check.example.startswith("name=")
     assert check.hint
+
+
+test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
+    EXERCISE, ALTERNATIVES, MISTAKES
+)

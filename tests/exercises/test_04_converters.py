@@ -1,10 +1,7 @@
 """Exercise 04: correct alternatives get full marks; each typical mistake fails its check."""
 
 from tests.conftest import solution
-from tests.exercises.contract import (  # noqa: F401  (collected here)
-    test_correct_alternatives_get_full_marks,
-    test_typical_mistakes_lose_points_on_the_right_check,
-)
+from tests.exercises.cases import exercise_tests
 
 EXERCISE = "04_converters"
 SOLUTION = solution(EXERCISE)
@@ -50,3 +47,8 @@ MISTAKES = {
     "string instead of path": (SOLUTION.replace("<path:subpath>", "<subpath>"), {"file_path"}),
     "off by one": (SOLUTION.replace("item_id + 1", "item_id + 2"), {"next_item"}),
 }
+
+
+test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
+    EXERCISE, ALTERNATIVES, MISTAKES
+)

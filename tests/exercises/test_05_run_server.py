@@ -1,8 +1,7 @@
 """Exercise 05: correct alternatives get full marks; each typical mistake fails its check."""
 
-import pytest
-
-from tests.conftest import failing, solution
+from tests.conftest import solution
+from tests.exercises.cases import exercise_tests
 
 EXERCISE = "05_run_server"
 SOLUTION = solution(EXERCISE)
@@ -87,20 +86,6 @@ EXPLAINED = {
 }
 
 
-@pytest.mark.parametrize("source", ALTERNATIVES.values(), ids=list(ALTERNATIVES))
-def test_correct_alternatives_get_full_marks(grade_files, source):
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert exercise.passed, [c.message for c in exercise.checks if not c.passed]
-
-
-@pytest.mark.parametrize("mistake", list(MISTAKES))
-def test_typical_mistakes_lose_points_on_the_right_check(grade_files, mistake):
-    source, checks = MISTAKES[mistake]
-    assert source != SOLUTION
-    exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
-    assert failing(exercise) == checks
-    if mistake in EXPLAINED:
-        name, fragments = EXPLAINED[mistake]
-        check = next(c for c in exercise.checks if c.name == name)
-        feedback = "\n".join([check.message, check.example, check.hint])
-        assert all(fragment in feedback for fragment in fragments), feedback
+test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
+    EXERCISE, ALTERNATIVES, MISTAKES, EXPLAINED
+)
