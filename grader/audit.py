@@ -222,7 +222,7 @@ def _exercise_audit(
     if solution is None:
         problems.append(f"there is no reference solution for {exercise.id}")
     elif not baseline.passed:
-        failing = ", ".join(c.name for c in baseline.checks if not c.passed) or baseline.message.splitlines()[0]
+        failing = ", ".join(c.name for c in baseline.checks if not c.passed) or baseline.message.partition("\n")[0]
         problems.append(f"the reference solution does not pass ({failing}): its mutants measure nothing")
     elif not mutants:
         problems.append("no operator applies to the reference solution: its checks are not measured")

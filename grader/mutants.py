@@ -58,17 +58,17 @@ def make_mutants(exercise: str, folder: Path, files: tuple[str, ...]) -> list[Mu
         path = folder / name
         paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for file in paths:
+            if file.suffix != ".py" and file.suffix not in TEMPLATE_SUFFIXES:
+                continue  # images, data: not what learners get wrong
             relative = file.relative_to(folder).as_posix()
             text = file.read_text(encoding="utf-8")
             if file.suffix == ".py":
                 made = python_mutants(exercise, relative, text)
-            elif file.suffix in TEMPLATE_SUFFIXES:
+            else:
                 made = [
                     _mutant(exercise, relative, change.operator, change.line, change.description, text, change.text)
                     for change in template_changes(text)
                 ]
-            else:
-                made = []
             for mutant in made:
                 # Two operators can make the same file (path -> string is dropping path): keep the first.
                 if mutant.source != text:
@@ -78,8 +78,9 @@ def make_mutants(exercise: str, folder: Path, files: tuple[str, ...]) -> list[Mu
 
 def python_mutants(exercise: str, file: str, source: str) -> list[Mutant]:
     tree = ast.parse(source)
+    module = _Module(source, tree, _parents(tree), {id(node): i for i, node in enumerate(ast.walk(tree))})
     return [
-        _mutant(exercise, file, change.operator, change.line, change.description, *_mutate(source, tree, change))
+        _mutant(exercise, file, change.operator, change.line, change.description, *_mutate(module, change))
         for change in python_changes(tree)
     ]
 
@@ -93,37 +94,45 @@ def _mutant(exercise: str, file: str, operator: str, line: int, description: str
     return Mutant(exercise, file, operator, line, description, after, diff)
 
 
-def _mutate(source: str, tree: ast.Module, change: Change) -> tuple[str, str]:
+@dataclass(frozen=True)
+class _Module:
+    source: str
+    tree: ast.Module
+    parents: dict[int, ast.AST]  # by id() of the child
+    index: dict[int, int]  # id() of a node -> its place in ast.walk order
+
+
+def _mutate(module: _Module, change: Change) -> tuple[str, str]:
     """``(solution text, mutant text)``: the solution's own text with the changed parts spliced in."""
-    mutated = copy.deepcopy(tree)
-    copies = dict(zip(map(id, ast.walk(tree)), ast.walk(mutated)))
-    parents = _parents(tree)
-    mutated_parents = _parents(mutated)
+    mutated = ast.parse(module.source)  # a fresh copy, node for node in the same walk order
+    copies = list(ast.walk(mutated))
+
+    def copy_of(node: ast.AST) -> ast.AST:
+        return copies[module.index[id(node)]]
+
     for node, replacement in change.edits:
-        _replace(mutated_parents, copies[id(node)], copy.deepcopy(replacement))
+        _replace(copy_of(module.parents[id(node)]), copy_of(node), copy.deepcopy(replacement))
     # Each edit rewrites its unit: the statement, decorator or condition that holds it.
     units: dict[int, tuple[ast.AST, str | None]] = {}
     for node, replacement in change.edits:
-        unit = _unit(node, parents)
+        unit = _unit(node, module.parents)
         if unit is None:
-            return _unparsed(tree, mutated)
-        text = _render(replacement if unit is node else copies[id(unit)])
-        units[id(unit)] = (unit, text)
+            return _unparsed(module.tree, mutated)
+        units[id(unit)] = (unit, _render(replacement if unit is node else copy_of(unit)))
     ordered = sorted(units.values(), key=lambda u: _position(u[0]), reverse=True)
     # ast.unparse quotes strings with ' ; keep the solution's " where that gives the same tree.
     for texts in ([_requote(text) for _, text in ordered], [text for _, text in ordered]):
-        spliced = _splice(source, [(unit, text) for (unit, _), text in zip(ordered, texts)])
+        spliced = _splice(module.source, [(unit, text) for (unit, _), text in zip(ordered, texts)])
         if spliced is not None and _same_tree(spliced, mutated):
-            return source, spliced
-    return _unparsed(tree, mutated)
+            return module.source, spliced
+    return _unparsed(module.tree, mutated)
 
 
 def _parents(tree: ast.AST) -> dict[int, ast.AST]:
     return {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
 
 
-def _replace(parents: dict[int, ast.AST], node: ast.AST, replacement: ast.AST | list | None) -> None:
-    parent = parents[id(node)]
+def _replace(parent: ast.AST, node: ast.AST, replacement: ast.AST | list | None) -> None:
     for field, value in ast.iter_fields(parent):
         if value is node:
             setattr(parent, field, replacement)
@@ -158,6 +167,8 @@ def _render(node: ast.AST | list | None) -> str | None:
         return None
     if isinstance(node, list):
         return "\n".join(ast.unparse(stmt) for stmt in node)
+    if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and node.value.elts:
+        return "return " + ", ".join(ast.unparse(element) for element in node.value.elts)  # no parentheses
     return ast.unparse(node)
 
 

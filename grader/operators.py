@@ -27,8 +27,9 @@ MUST_KILL = frozenset({"converter", "status", "escaping", "hook"})
 #: operator name -> (category, the mistake it mirrors)
 OPERATORS: dict[str, tuple[str, str]] = {
     "converter-drop": ("converter", "a converter left out: <int:id> becomes <id>"),
-    "converter-change": ("converter", "the wrong converter: int and float swapped, a signed int, path or int for a plain variable"),
+    "converter-change": ("converter", "the wrong converter: int and float swapped"),
     "converter-unregister": ("converter", "a custom converter never added to app.url_map.converters"),
+    "converter-class": ("converter", "a custom converter without its regex, to_python or to_url"),
     "status-change": ("status", "the wrong status code: 200 for 201, 403 for 401, 400 for 404, ..."),
     "status-drop": ("status", "a response returned without its status code, so Flask answers 200"),
     "handler-status-drop": ("status", "an error handler that returns its body without the status, so Flask answers 200"),
@@ -39,11 +40,13 @@ OPERATORS: dict[str, tuple[str, str]] = {
     "hook-drop": ("hook", "a request hook never registered"),
     "route-drop": ("route", "a route never registered: its decorator line deleted"),
     "route-slash": ("route", "a trailing slash added to a rule or removed from it"),
+    "converter-widen": ("route", "a variable that takes more than it should: a signed int, path or int for a plain variable"),
     "methods-change": ("methods", "the wrong methods: one left out, one added, the wrong verb"),
     "handler-drop": ("errors", "an error handler never registered"),
     "abort-swallow": ("abort", "an abort() that never happens"),
     "session-global": ("state", "a module global instead of the session: one value shared by every client"),
     "g-global": ("state", "a module global instead of g: values kept from one request to the next"),
+    "current-app-global": ("state", "the module's app used where current_app belongs"),
     "request-source": ("request", "request.args read instead of request.form, or the reverse"),
     "json-as-text": ("json", "JSON sent with json.dumps (text/html) instead of jsonify"),
     "app-import-name": ("app", "the module's name written by hand instead of __name__"),
@@ -72,11 +75,13 @@ ESCAPES = {("markupsafe", "escape"), ("html", "escape"), ("flask", "escape"), ("
 
 STATUS_SWAPS = {
     200: 201, 201: 200, 202: 200, 204: 200, 400: 422, 401: 403, 403: 401, 404: 400, 405: 404,
-    409: 400, 410: 404, 415: 400, 418: 400, 422: 400, 500: 200, 501: 500, 503: 500,
+    409: 400, 410: 404, 415: 400, 418: 400, 422: 400, 500: 503, 501: 500, 503: 500,
 }
 # 302 and 303 are both right for a temporary redirect (Flask 3.2 changes the default).
 REDIRECT_SWAPS = {301: 302, 302: 301, 303: 301, 307: 308, 308: 307}
-CONVERTER_SWAPS = {"int": ("float", "int(signed=True)"), "float": ("int",), "": ("path", "int")}
+CONVERTER_SWAPS = {"int": ("float",), "float": ("int",)}
+# Wider (or different) than the rule says: mistakes only where the contract pins the variable down.
+CONVERTER_WIDENINGS = {"int": ("int(signed=True)",), "": ("path", "int")}
 RULE_VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?P<arguments>\([^)]*\))?:)?(?P<name>\w+)>")
 
 #: What goes in place of a node: a node, statements (in place of one statement), or nothing.
@@ -115,6 +120,11 @@ def python_changes(tree: ast.Module) -> list[Change]:
 
 def _expr(text: str) -> ast.expr:
     return ast.parse(text, mode="eval").body
+
+
+def _number(value: int) -> ast.expr:
+    """An int as the parser reads it back: -1 is ``-(1)``, not a constant."""
+    return _expr(repr(value))
 
 
 def _stmt(text: str) -> ast.stmt:
@@ -206,6 +216,10 @@ class _Finder(ast.NodeVisitor):
             "session": ("session-global", "_global_session", ["_global_session = {}"]),
             "g": ("g-global", "_global_g", ["from flask.ctx import _AppCtxGlobals", "_global_g = _AppCtxGlobals()"]),
         }
+        uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "current_app"]
+        if "current_app" in imported and uses:
+            edits = tuple((use, ast.Name(id="app", ctx=use.ctx)) for use in uses)
+            self.changes.append(Change("current-app-global", edits, "every use of current_app replaced by the module's app"))
         for name, (operator, stand_in, setup) in stand_ins.items():
             uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
             if name not in imported or not uses:
@@ -233,6 +247,11 @@ class _Finder(ast.NodeVisitor):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.claim(*node.decorator_list, *node.bases, *[stmt for stmt in node.body[:1] if _is_docstring(stmt)])
+        if any(_call_name(base)[1] == "BaseConverter" for base in node.bases):
+            for stmt in node.body:
+                what = _converter_part(stmt)
+                if what:
+                    self.add("converter-class", stmt, ast.Pass(), f"{node.name} without its {what}")
         outer, self.role = self.role, ""
         self.generic_visit(node)
         self.role = outer
@@ -259,8 +278,7 @@ class _Finder(ast.NodeVisitor):
         rule = _first_argument(call, "rule")
         if isinstance(rule, ast.Constant) and isinstance(rule.value, str):
             self.claim(rule)
-            for new_rule, what in _rule_mutations(rule.value):
-                operator = "route-slash" if "slash" in what else ("converter-drop" if "left out" in what else "converter-change")
+            for operator, new_rule, what in _rule_mutations(rule.value):
                 self.add(operator, rule, ast.Constant(new_rule), f"{rule.value!r} -> {new_rule!r}: {what}")
         methods = next((kw for kw in call.keywords if kw.arg == "methods"), None)
         if methods is not None and isinstance(methods.value, (ast.List, ast.Tuple, ast.Set)):
@@ -288,11 +306,14 @@ class _Finder(ast.NodeVisitor):
         value = node.value
         if isinstance(value, ast.Tuple) and len(value.elts) >= 2 and not isinstance(value.elts[1], (ast.Dict, ast.List)):
             status = value.elts[1]
+            self._status(status)
+            if _int(status) == 200:  # Flask's default: leaving it out changes nothing
+                self.generic_visit(node)
+                return
             kept = _without(value.elts, 1)
             replacement = kept[0] if len(kept) == 1 else ast.Tuple(kept, ast.Load())
             operator = "handler-status-drop" if self.role == "handler" else "status-drop"
             self.add(operator, value, replacement, f"returned without its status {ast.unparse(status)}")
-            self._status(status)
         body = value.elts[0] if isinstance(value, ast.Tuple) and value.elts else value
         if isinstance(body, ast.Dict) and self.role in ("route", "handler", "hook"):
             self.add("json-as-text", body, _expr(f"__import__('json').dumps({ast.unparse(body)})"), "the dict sent as json.dumps text")
@@ -349,7 +370,8 @@ class _Finder(ast.NodeVisitor):
         elif name == "add_url_rule":
             self._route(node, verb="route")
         elif name in ("make_response", "Response") and len(node.args) >= 2:
-            self.add("status-drop", node, ast.Call(node.func, _without(node.args, 1), node.keywords), f"{name} without its status")
+            if _int(node.args[1]) != 200:
+                self.add("status-drop", node, ast.Call(node.func, _without(node.args, 1), node.keywords), f"{name} without its status")
             self._status(node.args[1])
         elif name == "redirect":
             self._redirect(node)
@@ -371,7 +393,7 @@ class _Finder(ast.NodeVisitor):
         if code is not None:
             self.claim(node)
             other = _other_status(code)
-            self.add("status-change", node, ast.Constant(other), f"status {code} -> {other}")
+            self.add("status-change", node, _number(other), f"status {code} -> {other}")
 
     def _redirect(self, call: ast.Call) -> None:
         keyword = next((k for k in call.keywords if k.arg == "code"), None)
@@ -382,7 +404,7 @@ class _Finder(ast.NodeVisitor):
             self.add("redirect-code", call, grown, "a permanent redirect (301) instead of a temporary one")
         elif code is not None and code in REDIRECT_SWAPS:
             self.claim(code_node)
-            self.add("redirect-code", code_node, ast.Constant(REDIRECT_SWAPS[code]), f"redirect code {code} -> {REDIRECT_SWAPS[code]}")
+            self.add("redirect-code", code_node, _number(REDIRECT_SWAPS[code]), f"redirect code {code} -> {REDIRECT_SWAPS[code]}")
 
     def _app_instance(self, call: ast.Call) -> None:
         first = call.args[0] if call.args else None
@@ -436,10 +458,19 @@ class _Finder(ast.NodeVisitor):
             self.add("bool-flip", node, ast.Constant(not value), f"{value} -> {not value}")
         elif isinstance(value, int):
             for other in (value + 1, value - 1):
-                self.add("off-by-one", node, ast.Constant(other), f"{value} -> {other}")
+                self.add("off-by-one", node, _number(other), f"{value} -> {other}")
         elif isinstance(value, str):
             other = value[:-1] if value else "X"
             self.add("string-change", node, ast.Constant(other), f"{value!r} -> {other!r}")
+
+
+def _converter_part(stmt: ast.stmt) -> str:
+    """``regex``, ``to_python`` or ``to_url`` when ``stmt`` defines it in a converter class."""
+    if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "regex" for t in stmt.targets):
+        return "regex"
+    if isinstance(stmt, ast.FunctionDef) and stmt.name in ("to_python", "to_url"):
+        return stmt.name
+    return ""
 
 
 def _first_argument(call: ast.Call, keyword: str) -> ast.expr | None:
@@ -448,8 +479,8 @@ def _first_argument(call: ast.Call, keyword: str) -> ast.expr | None:
     return next((k.value for k in call.keywords if k.arg == keyword), None)
 
 
-def _rule_mutations(rule: str) -> Iterator[tuple[str, str]]:
-    """``(new rule, what changed)`` for each converter and slash mutant of a URL rule."""
+def _rule_mutations(rule: str) -> Iterator[tuple[str, str, str]]:
+    """``(operator, new rule, what changed)`` for each converter and slash mutant of a URL rule."""
     for match in RULE_VARIABLE.finditer(rule):
         converter = match["converter"] or ""
         name = match["name"]
@@ -459,14 +490,16 @@ def _rule_mutations(rule: str) -> Iterator[tuple[str, str]]:
             return rule[: match.start()] + new + rule[match.end() :]
 
         if converter and converter != "string":
-            yield swap(f"<{name}>"), f"converter {converter} left out"
+            yield "converter-drop", swap(f"<{name}>"), f"converter {converter} left out"
         if not match["arguments"]:
-            for other in CONVERTER_SWAPS.get("" if converter == "string" else converter, ()):
-                yield swap(f"<{other}:{name}>"), f"{whole} as <{other}:{name}>"
+            plain = "" if converter == "string" else converter
+            for operator, swaps in (("converter-change", CONVERTER_SWAPS), ("converter-widen", CONVERTER_WIDENINGS)):
+                for other in swaps.get(plain, ()):
+                    yield operator, swap(f"<{other}:{name}>"), f"{whole} as <{other}:{name}>"
     if rule.endswith("/") and rule != "/":
-        yield rule.rstrip("/"), "trailing slash removed"
+        yield "route-slash", rule.rstrip("/"), "trailing slash removed"
     elif not rule.endswith("/"):
-        yield rule + "/", "trailing slash added"
+        yield "route-slash", rule + "/", "trailing slash added"
 
 
 def _registration_drop(name: str) -> str:
