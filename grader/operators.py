@@ -307,13 +307,11 @@ class _Finder(ast.NodeVisitor):
         if isinstance(value, ast.Tuple) and len(value.elts) >= 2 and not isinstance(value.elts[1], (ast.Dict, ast.List)):
             status = value.elts[1]
             self._status(status)
-            if _int(status) == 200:  # Flask's default: leaving it out changes nothing
-                self.generic_visit(node)
-                return
-            kept = _without(value.elts, 1)
-            replacement = kept[0] if len(kept) == 1 else ast.Tuple(kept, ast.Load())
-            operator = "handler-status-drop" if self.role == "handler" else "status-drop"
-            self.add(operator, value, replacement, f"returned without its status {ast.unparse(status)}")
+            if _int(status) != 200:  # 200 is Flask's default: leaving it out would change nothing
+                kept = _without(value.elts, 1)
+                replacement = kept[0] if len(kept) == 1 else ast.Tuple(kept, ast.Load())
+                operator = "handler-status-drop" if self.role == "handler" else "status-drop"
+                self.add(operator, value, replacement, f"returned without its status {ast.unparse(status)}")
         body = value.elts[0] if isinstance(value, ast.Tuple) and value.elts else value
         if isinstance(body, ast.Dict) and self.role in ("route", "handler", "hook"):
             self.add("json-as-text", body, _expr(f"__import__('json').dumps({ast.unparse(body)})"), "the dict sent as json.dumps text")

@@ -11,6 +11,7 @@ import pytest
 from grader.exercise import MUTANT_ID
 from grader.mutants import Mutant, make_mutants, python_mutants
 from grader.operators import MUST_KILL, OPERATORS
+from tests.conftest import ROOT
 
 # One app touching every concept of the catalogue; comments must survive in every mutant.
 SAMPLE = textwrap.dedent(
@@ -111,6 +112,11 @@ SAMPLE = textwrap.dedent(
     @app.route("/created")
     def created():
         return make_response({"ok": True}, 201)
+
+
+    @app.route("/health")
+    def health():
+        return {"ok": True}, 200
 
 
     @app.errorhandler(404)
@@ -234,6 +240,8 @@ def made(mutants: list[Mutant], operator: str, removed: str) -> list[list[str]]:
         ("methods-change", '@app.post("/form")', ['@app.get("/form")']),
         ("request-source", 'request.form["name"]', ['return request.args["name"]']),
         ("json-as-text", "jsonify(id=user_id)", ['return __import__("json").dumps(dict(id=user_id))']),
+        ("json-as-text", 'return {"ok": True}, 200', ['return __import__("json").dumps({"ok": True}), 200']),
+        ("status-change", 'return {"ok": True}, 200', ['return {"ok": True}, 201']),
         ("route-slash", '@app.route("/visit")', ['@app.route("/visit/")']),
         ("route-drop", '@app.route("/visit")', []),
         ("decorator-drop", "@app.context_processor", []),
@@ -301,3 +309,13 @@ def test_solution_files_are_read_not_changed(tmp_path: Path):
     (tmp_path / "app.py").write_text(SAMPLE, encoding="utf-8")
     assert make_mutants("99_sample", tmp_path, ("app.py",))
     assert (tmp_path / "app.py").read_text(encoding="utf-8") == SAMPLE
+
+
+def test_the_audit_guide_documents_every_operator():
+    guide = (ROOT / "docs" / "audit.md").read_text(encoding="utf-8")
+    assert [name for name in OPERATORS if f"`{name}`" not in guide] == []
+
+
+def test_a_status_of_200_is_never_dropped(sample_mutants):
+    drops = [m for m in sample_mutants if m.operator in ("status-drop", "handler-status-drop")]
+    assert drops and not [m.id for m in drops if "200" in m.diff]
