@@ -82,6 +82,10 @@ REDIRECT_SWAPS = {301: 302, 302: 301, 303: 301, 307: 308, 308: 307}
 CONVERTER_SWAPS = {"int": ("float",), "float": ("int",)}
 # Wider (or different) than the rule says: mistakes only where the contract pins the variable down.
 CONVERTER_WIDENINGS = {"int": ("int(signed=True)",), "": ("path", "int")}
+SYMBOLS = {
+    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in",
+    ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not", ast.And: "and", ast.Or: "or", ast.Add: "+", ast.Sub: "-",
+}
 RULE_VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?P<arguments>\([^)]*\))?:)?(?P<name>\w+)>")
 
 #: What goes in place of a node: a node, statements (in place of one statement), or nothing.
@@ -155,6 +159,12 @@ def _other_status(code: int) -> int:
         fallback = {1: 200, 2: 200, 3: 302, 4: 400, 5: 500}[code // 100]
         return fallback if fallback != code else 200
     return code + 1
+
+
+def _short(text: str, width: int = 40) -> str:
+    """``repr(text)``, cut in the middle when long: descriptions stay one line."""
+    shown = repr(text)
+    return shown if len(shown) <= width else shown[: width // 2] + "…" + shown[-width // 2 :]
 
 
 def _without(items: list, index: int) -> list:
@@ -261,16 +271,16 @@ class _Finder(ast.NodeVisitor):
         _, name = _call_name(decorator)
         if isinstance(decorator, ast.Call) and name in ROUTE_VERBS:
             self._route(decorator, verb=name)
-            self.add("route-drop", decorator, None, f"the route decorator @{ast.unparse(decorator)} deleted")
+            self.add("route-drop", decorator, None, "the route is never registered")
             return "route"
         if name in HOOKS | TEARDOWNS and not isinstance(decorator, ast.Call):
-            self.add("hook-drop", decorator, None, f"the hook decorator @{ast.unparse(decorator)} deleted")
+            self.add("hook-drop", decorator, None, "the hook is never registered")
             return "teardown" if name in TEARDOWNS else "hook"
         if isinstance(decorator, ast.Call) and name in ERROR_HANDLERS:
             self._status(_first_argument(decorator, "code_or_exception"))
-            self.add("handler-drop", decorator, None, f"the error handler decorator @{ast.unparse(decorator)} deleted")
+            self.add("handler-drop", decorator, None, "the error handler is never registered")
             return "handler"
-        self.add("decorator-drop", decorator, None, f"the decorator @{ast.unparse(decorator)} deleted")
+        self.add("decorator-drop", decorator, None, "the decorator deleted")
         return ""
 
     def _route(self, call: ast.Call, verb: str) -> None:
@@ -279,7 +289,7 @@ class _Finder(ast.NodeVisitor):
         if isinstance(rule, ast.Constant) and isinstance(rule.value, str):
             self.claim(rule)
             for operator, new_rule, what in _rule_mutations(rule.value):
-                self.add(operator, rule, ast.Constant(new_rule), f"{rule.value!r} -> {new_rule!r}: {what}")
+                self.add(operator, rule, ast.Constant(new_rule), what)
         methods = next((kw for kw in call.keywords if kw.arg == "methods"), None)
         if methods is not None and isinstance(methods.value, (ast.List, ast.Tuple, ast.Set)):
             self.claim(methods)
@@ -321,9 +331,10 @@ class _Finder(ast.NodeVisitor):
         call = node.value
         _, name = _call_name(call) if isinstance(call, ast.Call) else ("", "")
         if name == "abort":
-            self.add("abort-swallow", node, ast.Pass(), f"{ast.unparse(call)} deleted")
+            self.add("abort-swallow", node, ast.Pass(), "the abort never happens")
         elif isinstance(call, ast.Call):
-            self.add(_registration_drop(name), node, ast.Pass(), f"{ast.unparse(call)} deleted")
+            operator = _registration_drop(name)
+            self.add(operator, node, ast.Pass(), "the call deleted" if operator == "statement-drop" else "never registered")
         self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
@@ -335,7 +346,7 @@ class _Finder(ast.NodeVisitor):
         if stateful and node.value is not None:
             converters = any("url_map.converters" in ast.unparse(t) for t in targets)
             operator = "converter-unregister" if converters else "statement-drop"
-            self.add(operator, node, ast.Pass(), f"{ast.unparse(node)} deleted")
+            self.add(operator, node, ast.Pass(), "the converter is never registered" if converters else "the assignment deleted")
         self.generic_visit(node)
 
     visit_AugAssign = visit_AnnAssign = visit_Assign
@@ -352,9 +363,9 @@ class _Finder(ast.NodeVisitor):
 
     def _negate(self, test: ast.expr) -> None:
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            self.add("condition-negate", test, test.operand, f"`{ast.unparse(test)}` without its not")
+            self.add("condition-negate", test, test.operand, "the condition without its not")
         else:
-            self.add("condition-negate", test, ast.UnaryOp(ast.Not(), test), f"`{ast.unparse(test)}` negated")
+            self.add("condition-negate", test, ast.UnaryOp(ast.Not(), test), "the condition negated")
 
     # ------------------------------------------------------------ expressions
 
@@ -362,7 +373,7 @@ class _Finder(ast.NodeVisitor):
         owner, name = _call_name(node)
         first = node.args[0] if node.args else None
         if _is_escape(node, self.escapes) and first is not None:
-            self.add("escape-drop", node, first, f"{ast.unparse(node)} written as {ast.unparse(first)}: no escaping")
+            self.add("escape-drop", node, first, "no escaping")
         elif name in ("abort", "register_error_handler"):
             self._status(first)
         elif name == "add_url_rule":
@@ -429,13 +440,13 @@ class _Finder(ast.NodeVisitor):
             ops = list(node.ops)
             ops[index] = swaps[type(op)]()
             changed = ast.Compare(node.left, ops, node.comparators)
-            self.add("compare-change", node, changed, f"`{ast.unparse(node)}` -> `{ast.unparse(changed)}`")
+            self.add("compare-change", node, changed, f"{SYMBOLS[type(op)]} -> {SYMBOLS[type(ops[index])]}")
         self.generic_visit(node)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> None:
         other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
         changed = ast.BoolOp(other, node.values)
-        self.add("boolean-swap", node, changed, f"`{ast.unparse(node)}` -> `{ast.unparse(changed)}`")
+        self.add("boolean-swap", node, changed, f"{SYMBOLS[type(node.op)]} -> {SYMBOLS[type(other)]}")
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
@@ -445,7 +456,7 @@ class _Finder(ast.NodeVisitor):
         )
         if isinstance(node.op, (ast.Add, ast.Sub)) and not texty:
             changed = ast.BinOp(node.left, ast.Sub() if isinstance(node.op, ast.Add) else ast.Add(), node.right)
-            self.add("arithmetic-swap", node, changed, f"`{ast.unparse(node)}` -> `{ast.unparse(changed)}`")
+            self.add("arithmetic-swap", node, changed, f"{SYMBOLS[type(node.op)]} -> {SYMBOLS[type(changed.op)]}")
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
@@ -459,7 +470,7 @@ class _Finder(ast.NodeVisitor):
                 self.add("off-by-one", node, _number(other), f"{value} -> {other}")
         elif isinstance(value, str):
             other = value[:-1] if value else "X"
-            self.add("string-change", node, ast.Constant(other), f"{value!r} -> {other!r}")
+            self.add("string-change", node, ast.Constant(other), f"{_short(value)} -> {_short(other)}")
 
 
 def _converter_part(stmt: ast.stmt) -> str:
