@@ -162,6 +162,42 @@ def verify_command(course_path: Path | None, hidden_checks: Path | None) -> None
     click.echo(f"All {len(solutions.exercises)} exercises verified.")
 
 
+@main.command("audit")
+@click.argument("exercises", nargs=-1)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Judges side by side (default: the number of cores).")
+@click.option("--min-kill-rate", type=click.FloatRange(0, 1), default=0.95, show_default=True, help="For every exercise.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--survivors", is_flag=True, help="List only the mutants that survived or are marked equivalent.")
+@click.pass_obj
+def audit_command(
+    course_path: Path | None, exercises: tuple[str, ...], jobs: int | None, min_kill_rate: float, output_format: str, survivors: bool
+) -> None:
+    """Grade mutants of the reference solutions of EXERCISES (default all): do the checks catch them?
+
+    Exits 1 when an exercise's kill rate is below the minimum, when a converter, status,
+    escaping or hook mutant survives, or when an equivalent mark is wrong.
+    """
+    from grader import audit
+
+    course = _course(course_path)
+    chosen = _exercises(course)
+    if exercises:
+        chosen = [course.resolve(name) for name in exercises]
+        unknown = [name for name, found in zip(exercises, chosen) if found is None]
+        if unknown:
+            raise click.ClickException(f"There is no exercise named {unknown[0]!r}: `flask-grader list` shows them all.")
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rgraded {done}/{total} submission roots", err=True, nl=done == total)
+
+    result = audit.audit(
+        course, list(dict.fromkeys(chosen)), jobs=jobs, min_kill_rate=min_kill_rate,
+        progress=progress if sys.stderr.isatty() else None,
+    )
+    click.echo(result.to_json() if output_format == "json" else audit.render(result, survivors_only=survivors))
+    sys.exit(0 if result.passed else 1)
+
+
 @main.command()
 @click.argument("exercise", required=False)
 @click.option("--all", "show_all", is_flag=True, help="Show every hint at once.")

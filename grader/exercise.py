@@ -13,8 +13,12 @@ An exercise folder ``exercises/NN_slug/`` holds ``README.md``, the starter
       about: {points: 1, hint: "..."}
     files: [app.py]                  # optional: what the learner writes (default app.py)
     assets: [static]                 # optional: shipped files the app needs at run time
+    equivalent_mutants:              # optional: mutants of the solution that no check can
+      - id: keyword-drop:12:3fa9c1d2 #   catch, by the id `flask-grader audit` shows,
+        reason: "..."                #   and why (the audit report shows the reason)
 
-A check is a function ``test_NAME`` in ``checks.py``; its name is ``NAME``.
+A check is a function ``test_NAME`` in ``checks.py``; its name is ``NAME``. A
+mutant id is ``OPERATOR:LINE:HASH`` (see :mod:`grader.mutants`).
 
 An instructor's hidden checks for the exercise live in a folder of their own
 (``HIDDEN/NN_slug/checks.py``, see :meth:`Exercise.with_hidden_checks`), with an
@@ -35,6 +39,7 @@ FOLDER = re.compile(r"^(?P<number>\d{2})_(?P<slug>[a-z0-9_]+)$")
 METADATA = "exercise.yaml"
 CHECKS = "checks.py"
 CHECK_PREFIX = "test_"
+MUTANT_ID = re.compile(r"^[a-z][a-z0-9-]*:\d+:[0-9a-f]{8}$")
 
 
 class ExerciseError(Exception):
@@ -51,6 +56,14 @@ class CheckSpec:
 
 
 @dataclass(frozen=True)
+class EquivalentMutant:
+    """A mutant of the reference solution that behaves like it as far as the contract goes."""
+
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     path: Path
     number: str
@@ -63,6 +76,7 @@ class Exercise:
     files: tuple[str, ...] = ("app.py",)
     assets: tuple[str, ...] = ()
     hidden_checks_file: Path | None = None
+    equivalent_mutants: tuple[EquivalentMutant, ...] = ()
 
     @property
     def id(self) -> str:
@@ -109,6 +123,7 @@ class Exercise:
             checks=checks,
             files=tuple(field.string_list("files", default=["app.py"])),
             assets=tuple(field.string_list("assets", default=[])),
+            equivalent_mutants=field.equivalent_mutants(),
         )
 
     def with_hidden_checks(self, folder: Path) -> Exercise:
@@ -183,7 +198,7 @@ def _check_functions(path: Path) -> dict[str, str]:
 class _Fields:
     """Typed access to the metadata's fields, with errors naming file and field."""
 
-    FIELDS = frozenset({"title", "concept", "order", "hints", "checks", "files", "assets"})
+    FIELDS = frozenset({"title", "concept", "order", "hints", "checks", "files", "assets", "equivalent_mutants"})
 
     def __init__(self, path: Path, data: dict[str, Any], allowed: frozenset[str] | set[str] = FIELDS) -> None:
         self.path = path
@@ -244,3 +259,23 @@ class _Fields:
         if not isinstance(hint, str):
             raise self._error(where, "hint must be a string")
         return float(points), hint.strip()
+
+    def equivalent_mutants(self) -> tuple[EquivalentMutant, ...]:
+        """The ``equivalent_mutants`` list: each an ``{id, reason}`` mapping, ids unique."""
+        value = self.data.get("equivalent_mutants") or []
+        if not isinstance(value, list):
+            raise self._error("equivalent_mutants", "must be a list of {id, reason} mappings")
+        marks: dict[str, EquivalentMutant] = {}
+        for number, entry in enumerate(value, 1):
+            where = f"equivalent_mutants[{number}]"
+            if not isinstance(entry, dict) or set(entry) != {"id", "reason"}:
+                raise self._error(where, "must be a mapping with exactly the keys id and reason")
+            mutant_id, reason = entry["id"], entry["reason"]
+            if not isinstance(mutant_id, str) or not MUTANT_ID.match(mutant_id.strip()):
+                raise self._error(where, f"id must look like OPERATOR:LINE:HASH (as the audit shows it), got {mutant_id!r}")
+            if not isinstance(reason, str) or not reason.strip():
+                raise self._error(where, "reason must say why no check can tell this mutant from the solution")
+            if mutant_id.strip() in marks:
+                raise self._error(where, f"marks {mutant_id.strip()} a second time")
+            marks[mutant_id.strip()] = EquivalentMutant(mutant_id.strip(), reason.strip())
+        return tuple(marks.values())

@@ -31,6 +31,13 @@ checks:
 """
 
 
+EQUIVALENT = """
+equivalent_mutants:
+  - id: string-change:12:0a1b2c3d
+    reason: r
+"""
+
+
 def make(tmp_path: Path, yaml_text: str, name: str = "07_sample", checks: str = CHECKS) -> Path:
     folder = tmp_path / name
     folder.mkdir()
@@ -55,6 +62,12 @@ def test_a_valid_exercise_loads_with_points_and_hints(tmp_path):
     assert exercise.max_score == 5.0
 
 
+def test_equivalent_mutants_load_with_their_reasons(tmp_path):
+    exercise = Exercise.load(make(tmp_path, GOOD + EQUIVALENT.replace("reason: r", "reason: Any message is allowed.")))
+    assert [(m.id, m.reason) for m in exercise.equivalent_mutants] == [("string-change:12:0a1b2c3d", "Any message is allowed.")]
+    assert Exercise.load(make(tmp_path, GOOD, name="07_other")).equivalent_mutants == ()
+
+
 def test_a_check_missing_from_the_yaml_is_worth_one_point(tmp_path):
     exercise = Exercise.load(make(tmp_path, GOOD.replace("  index: 2\n", "")))
     assert exercise.check("index").points == 1.0
@@ -77,6 +90,11 @@ def test_a_check_missing_from_the_yaml_is_worth_one_point(tmp_path):
         (lambda y: y + "colour: blue\n", "unknown field `colour`"),
         (lambda y: y + "assets: [static]\n", "`assets` names static, which is not in"),
         (lambda y: y + "files: [../elsewhere.py]\n", "must be a path inside the exercise folder"),
+        (lambda y: y + "equivalent_mutants: {id: x}\n", "`equivalent_mutants` must be a list"),
+        (lambda y: y + EQUIVALENT.replace("    reason: r\n", ""), "`equivalent_mutants[1]` must be a mapping with exactly"),
+        (lambda y: y + EQUIVALENT.replace("string-change:12:0a1b2c3d", "string-change:12"), "id must look like OPERATOR:LINE:HASH"),
+        (lambda y: y + EQUIVALENT.replace("reason: r", "reason: ' '"), "reason must say why"),
+        (lambda y: y + EQUIVALENT + EQUIVALENT.split("equivalent_mutants:\n")[1], "`equivalent_mutants[2]` marks string-change:12:0a1b2c3d a second time"),
     ],
 )
 def test_each_mistake_names_the_file_and_the_field(tmp_path, change, field):

@@ -31,6 +31,13 @@ def test_item_rejects_non_int(client):
         expect(client.get(path)).status(404)
 
 
+def test_next_rejects_non_int(client):
+    """/item/abc/next, /item/-1/next and /item/1.5/next answer 404, while /item/1/next answers 200."""
+    expect(client.get("/item/1/next")).status(200)
+    for path in ("/item/abc/next", "/item/-1/next", "/item/1.5/next"):
+        expect(client.get(path)).status(404)
+
+
 @given(amount=decimal_strings())
 def test_price(client, amount):
     """GET /price/X.Y answers Price: with the amount to two decimals."""

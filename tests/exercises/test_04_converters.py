@@ -40,7 +40,11 @@ MISTAKES = {
     ),
     "next without a converter": (
         SOLUTION.replace("/item/<int:item_id>/next", "/item/<item_id>/next"),  # str + 1 raises TypeError
-        {"next_item"},
+        {"next_item", "next_rejects_non_int"},
+    ),
+    "next takes negative ids": (
+        SOLUTION.replace("/item/<int:item_id>/next", "/item/<int(signed=True):item_id>/next"),
+        {"next_rejects_non_int"},
     ),
     "float formatted without two decimals": (SOLUTION.replace("{amount:.2f}", "{amount}"), {"price"}),
     "int converter for prices": (SOLUTION.replace("<float:amount>", "<int:amount>"), {"price", "price_needs_a_dot"}),
