@@ -20,6 +20,7 @@ from pathlib import Path
 
 from grader.course import Course
 from grader.exercise import Exercise
+from grader.isolation import Policy
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox import PACKAGE_PARENT
 
@@ -33,10 +34,12 @@ def grade(
     names: list[str] | None = None,
     *,
     timeout: float = SUBMISSION_TIMEOUT,
+    policy: Policy = Policy(),
 ) -> SubmissionResult:
     """Grade the exercises ``names`` (all when None) of the submission under ``root``.
 
     An unknown name gets an error result of its own; the others are still graded.
+    ``policy`` says how learner code is sandboxed (``require`` for batch grading).
     """
     started = time.monotonic()
     if names:
@@ -44,7 +47,7 @@ def grade(
     else:
         wanted = [(exercise.id, exercise) for exercise in course.exercises()]
     ids = list(dict.fromkeys(exercise.id for _, exercise in wanted if exercise is not None))
-    judged = {e.id: e for e in run_judge(course, root, ids, timeout).exercises} if ids else {}
+    judged = {e.id: e for e in run_judge(course, root, ids, timeout, policy).exercises} if ids else {}
     results, seen = [], set()
     for name, exercise in wanted:
         if exercise is None:
@@ -55,20 +58,29 @@ def grade(
     return SubmissionResult(str(root), results, time.monotonic() - started)
 
 
-def run_judge(course: Course, root: Path, ids: list[str], timeout: float) -> SubmissionResult:
+def run_judge(course: Course, root: Path, ids: list[str], timeout: float, policy: Policy = Policy()) -> SubmissionResult:
     """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
         job = Path(tmp, "job.json")
         result_path = Path(tmp, "result.json")
         log_path = Path(tmp, "judge.log")
         job.write_text(
-            json.dumps({"course": str(course.root), "root": str(Path(root).resolve()), "exercises": ids, "result": str(result_path)}),
+            json.dumps(
+                {
+                    "course": str(course.root),
+                    "root": str(Path(root).resolve()),
+                    "exercises": ids,
+                    "result": str(result_path),
+                    "sandbox": policy.to_dict(),
+                }
+            ),
             encoding="utf-8",
         )
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "LANG": "C.UTF-8",
             "HOME": tmp,
+            "TMPDIR": tmp,  # whatever the judge leaves behind goes with this folder
             "PYTHONPATH": PACKAGE_PARENT,
             "PYTHONHASHSEED": "0",
             "PYTHONDONTWRITEBYTECODE": "1",

@@ -19,6 +19,7 @@ import pytest
 from grader import plugin
 from grader.course import Course, submission_folder
 from grader.exercise import Exercise
+from grader.isolation import Policy
 from grader.plugin import ExerciseRun, JudgeState, Outcome, StatePlugin
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox import Sandbox
@@ -52,14 +53,15 @@ def prepare(exercise: Exercise, root: Path) -> ExerciseRun:
     return ExerciseRun(exercise, files=tuple(files))
 
 
-def judge(course: Course, root: Path, exercise_ids: list[str]) -> SubmissionResult:
-    """Grade the exercises ``exercise_ids`` of the submission under ``root``."""
+def judge(course: Course, root: Path, exercise_ids: list[str], policy: Policy = Policy()) -> SubmissionResult:
+    """Grade the exercises ``exercise_ids`` of the submission under ``root``; ``policy``
+    says how learner code is sandboxed."""
     started = time.monotonic()
     by_id = {exercise.id: exercise for exercise in course.exercises()}
     runs = [prepare(by_id[exercise_id], root) for exercise_id in exercise_ids]
     runnable = {run.exercise.path.resolve(): run for run in runs if not run.problem}
     if runnable:
-        with Sandbox() as sandbox:
+        with Sandbox(policy) as sandbox:
             sandbox.start()  # the zygote boots while pytest collects
             state = JudgeState(sandbox, runnable)
             checks = [str(run.exercise.checks_file) for run in runnable.values()]
@@ -113,9 +115,11 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
 
 
 def main() -> int:
-    """``python -m grader.judge JOB``: JOB is a JSON file naming course, root, exercises, result."""
+    """``python -m grader.judge JOB``: JOB is a JSON file naming course, root, exercises,
+    result, and optionally the sandbox policy."""
     job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    result = judge(Course(Path(job["course"])), Path(job["root"]), list(job["exercises"]))
+    policy = Policy.from_dict(job.get("sandbox"))
+    result = judge(Course(Path(job["course"])), Path(job["root"]), list(job["exercises"]), policy)
     tmp = Path(job["result"] + ".tmp")
     tmp.write_text(result.to_json(), encoding="utf-8")
     os.replace(tmp, job["result"])

@@ -1,0 +1,668 @@
+"""The layers that make a worker a sandbox: limits, namespaces, a private root, a uid.
+
+Learner code is untrusted, so every worker runs behind independent layers
+(``SECURITY.md`` says what each one stops, and what none of them stops):
+
+* ``rlimits``: CPU time, address space, file size, open files, processes, no core files;
+* ``uid``: each worker runs as its own unprivileged uid: no root privileges, its own
+  ``RLIMIT_NPROC`` count, and all its processes can be killed at once;
+* ``pid-namespace``: each worker is PID 1 of its own PID namespace, so killing it kills
+  everything it started, double-forked ``setsid`` escapees included, and it sees no
+  other process;
+* ``network-namespace``: the zygote and its workers share an empty network namespace,
+  without even a loopback that is up;
+* ``mount-namespace``: each worker's ``/`` is a small tmpfs holding its own folder, the
+  interpreter and system libraries (read-only), ``/tmp`` and a fresh ``/proc``; checks,
+  solutions, other submissions, results and home folders are not in it;
+* ``pids-cgroup``, ``memory-cgroup``: bounds on all workers of one submission together.
+
+Kernels and containers differ, so the zygote :func:`probe` s at start-up which layers
+work, by applying them in a throwaway child exactly as a worker does and checking
+their effect; workers then get every layer that works, and ``flask-grader doctor``
+prints the list. Only the standard library and ``ctypes`` are used (Python 3.11 has
+no ``os.unshare``), so nothing needs installing.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import socket
+import stat
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+MiB = 1024 * 1024
+
+#: Every layer, in the order ``doctor`` lists them.
+LAYERS = (
+    "rlimits",
+    "uid",
+    "pid-namespace",
+    "network-namespace",
+    "mount-namespace",
+    "pids-cgroup",
+    "memory-cgroup",
+)
+#: Without these, learner code could reach the machine: batch grading refuses to run.
+ESSENTIAL = frozenset(LAYERS[:5])
+
+#: A worker runs as ``UID_BASE + its pid``: unique among live workers, no one else's.
+UID_BASE = 0x40000000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one worker, and (cgroups) of all workers of one submission."""
+
+    cpu_seconds: int = 30  # a backstop: the judge's wall-clock timeouts come first
+    address_space: int = 512 * MiB  # per process: a memory bomb ends in MemoryError
+    file_size: int = 16 * MiB  # per file written, the captured output included
+    open_files: int = 128
+    processes: int = 32  # processes and threads of one worker (RLIMIT_NPROC of its uid)
+    output: int = 1 * MiB  # of stdout and stderr kept for the learner; the rest is dropped
+    disk: int = 64 * MiB  # the worker's tmpfs: its folder and /tmp
+    submission_memory: int = 1024 * MiB  # memory cgroup, all workers of one submission
+    submission_processes: int = 256  # pids cgroup, all workers of one submission
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How a judge uses the sandbox: layers to leave off (benchmarks, debugging), and
+    whether learner code may run without the essential ones (a learner grading their
+    own code may; batch grading may not, unless the instructor says so)."""
+
+    disable: frozenset[str] = frozenset()
+    require: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"disable": sorted(self.disable), "require": self.require}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Policy:
+        data = data or {}
+        return cls(frozenset(data.get("disable", ())), bool(data.get("require", False)))
+
+
+@dataclass
+class Layer:
+    name: str
+    active: bool = False
+    detail: str = ""  # what it does when active, why it is off otherwise
+
+
+class IsolationError(Exception):
+    """A layer that works on this machine failed for one worker, which must not run."""
+
+
+class FilesTooLarge(Exception):
+    """The files to copy into a worker's folder exceed its disk."""
+
+
+def missing_essentials(layers: dict[str, Layer]) -> list[Layer]:
+    return [layers[name] for name in LAYERS if name in ESSENTIAL and not layers[name].active]
+
+
+def describe(layers: dict[str, Layer]) -> str:
+    """The layers as ``doctor`` prints them, one a line."""
+    width = max(map(len, LAYERS))
+    lines = []
+    for name in LAYERS:
+        layer = layers[name]
+        state = "active " if layer.active else "MISSING" if name in ESSENTIAL else "off    "
+        lines.append(f"{state}  {name:{width}}  {layer.detail}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- system calls
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+_libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV = 1, 2, 4
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MNT_DETACH = 2
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, f"{what}: {os.strerror(code)}")
+
+
+def unshare(flags: int) -> None:
+    _check(_libc.unshare(flags), "unshare")
+
+
+def setns(fd: int, flags: int) -> None:
+    _check(_libc.setns(fd, flags), "setns")
+
+
+def prctl(option: int, value: int) -> None:
+    _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0), "prctl")
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    def c(text: str | None) -> bytes | None:
+        return None if text is None else os.fsencode(text)
+
+    _check(_libc.mount(c(source), c(target), c(fstype), flags, c(data)), f"mount {target}")
+
+
+def pivot_root(new_root: str, put_old: str) -> None:
+    number = _PIVOT_ROOT.get(platform.machine())
+    if number is None:
+        raise OSError(errno.ENOSYS, f"pivot_root: system call number unknown on {platform.machine()}")
+    _check(_libc.syscall(ctypes.c_long(number), os.fsencode(new_root), os.fsencode(put_old)), "pivot_root")
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent ends (no orphans left behind)."""
+    parent = os.getppid()
+    try:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        return
+    if os.getppid() != parent:  # the parent ended before prctl took effect
+        os._exit(1)
+
+
+def worker_uid(pid: int) -> int:
+    """The uid of the worker whose pid (as the judge sees it) is ``pid``."""
+    return UID_BASE + pid
+
+
+# ---------------------------------------------------------------- configuration
+
+
+@dataclass
+class Config:
+    """What the zygote needs to isolate workers: built by the judge, sent as JSON."""
+
+    scratch: str  # the judge's scratch folder; each worker's folder is named under it
+    grader_dir: str  # the grader package: read-only in workers, so they can import it
+    limits: Limits = field(default_factory=Limits)
+    disable: list[str] = field(default_factory=list)
+    cgroups: dict[str, str] = field(default_factory=dict)  # layer -> cgroup folder
+    cgroup_problems: dict[str, str] = field(default_factory=dict)  # layer -> why there is none
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Config:
+        data = json.loads(text)
+        return cls(**{**data, "limits": Limits(**data["limits"])})
+
+
+# ---------------------------------------------------------------- the zygote
+
+
+class Zygote:
+    """The zygote's part: one network namespace for all workers, a PID namespace each."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.layers: dict[str, Layer] = {}
+        self._own_pid_ns: int | None = None
+
+    def start(self) -> dict[str, Layer]:
+        """Enter an empty network namespace, then probe which worker layers work here."""
+        network = Layer("network-namespace")
+        if "network-namespace" in self.config.disable:
+            network.detail = "disabled for this run"
+        else:
+            try:
+                unshare(CLONE_NEWNET)
+                network.active = True
+            except OSError as exc:
+                network.detail = f"unshare(CLONE_NEWNET) refused: {exc.strerror}"
+        self.layers = probe(self.config, network)
+        if self.layers["pid-namespace"].active:
+            self._own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+        return self.layers
+
+    def fork(self) -> int:
+        """``os.fork()``; with the PID namespace layer the child is PID 1 of a new namespace."""
+        if self._own_pid_ns is None:
+            return os.fork()
+        return fork_into_new_pid_namespace(self._own_pid_ns)
+
+
+def fork_into_new_pid_namespace(own_pid_ns: int) -> int:
+    unshare(CLONE_NEWPID)  # the next child founds a new namespace ...
+    try:
+        pid = os.fork()
+    except OSError:
+        setns(own_pid_ns, CLONE_NEWPID)
+        raise
+    if pid:
+        setns(own_pid_ns, CLONE_NEWPID)  # ... and later children do not join it
+    return pid
+
+
+# ---------------------------------------------------------------- the worker
+
+
+class Jail:
+    """Applies layers to the calling process, a freshly forked worker that is still root.
+
+    Strict (a worker): a failing layer raises IsolationError, and learner code never
+    runs. Not strict (the probe): a failing layer is noted in ``failures`` and skipped.
+    """
+
+    def __init__(self, config: Config, layers: Iterable[str], strict: bool = True) -> None:
+        self.config = config
+        self.limits = config.limits
+        self.active = set(layers)
+        self.strict = strict
+        self.failures: dict[str, str] = {}
+
+    def enter(self, workdir: Path, files: Iterable[tuple[str, str]], keep_fds: Iterable[int]) -> int:
+        """Apply the layers, leaving the process in ``workdir`` (holding copies of
+        ``files``) as the worker's uid; returns that uid."""
+        uid = worker_uid(_global_pid())
+        for name in ("pids-cgroup", "memory-cgroup"):
+            self._step(name, lambda name=name: _join_cgroup(self.config.cgroups[name]))
+        if not self._step("mount-namespace", lambda: self._private_root(workdir, files, uid)):
+            workdir.mkdir(parents=True, exist_ok=True)
+            copy_files(files, workdir, self.limits.disk // 2)
+            if "uid" in self.active:
+                os.chown(workdir, uid, uid)
+        _close_fds_except(keep_fds)
+        self._step("rlimits", self._set_rlimits)
+        self._step("uid", lambda: _drop_privileges(uid))
+        os.chdir(workdir)
+        return uid
+
+    def _step(self, layer: str, action: Callable[[], None]) -> bool:
+        if layer not in self.active:
+            return False
+        try:
+            action()
+        except (OSError, ValueError, KeyError) as exc:
+            if self.strict:
+                raise IsolationError(f"the {layer} layer failed for this worker: {exc}") from None
+            self.active.discard(layer)
+            self.failures[layer] = str(exc)
+            return False
+        return True
+
+    def _set_rlimits(self) -> None:
+        limits = self.limits
+        for which, value in (
+            (resource.RLIMIT_CPU, limits.cpu_seconds),
+            (resource.RLIMIT_AS, limits.address_space),
+            (resource.RLIMIT_FSIZE, limits.file_size),
+            (resource.RLIMIT_NOFILE, limits.open_files),
+            (resource.RLIMIT_NPROC, limits.processes),
+            (resource.RLIMIT_CORE, 0),
+        ):
+            resource.setrlimit(which, (value, value))
+        # Past the file size limit a write fails with EFBIG instead of killing the worker.
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+    def _private_root(self, workdir: Path, files: Iterable[tuple[str, str]], uid: int) -> None:
+        """A tmpfs becomes ``/``: the worker's folder, the interpreter, libraries, /tmp, /proc."""
+        unshare(CLONE_NEWNS | CLONE_NEWIPC)
+        mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing mounted here shows outside
+        root = self.config.scratch  # any folder would do: only this namespace sees the tmpfs
+        mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, f"size={self.limits.disk},mode=0755")
+        for path in readonly_paths(self.config.grader_dir):
+            _bind(path, root + path, readonly=True)
+        for device in ("null", "zero", "full", "random", "urandom"):
+            _bind(f"/dev/{device}", f"{root}/dev/{device}", readonly=False)
+        for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                             ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+            os.symlink(target, f"{root}/dev/{name}")
+        os.mkdir(f"{root}/proc")
+        mount("proc", f"{root}/proc", "proc", MS_NOSUID | MS_NODEV)  # this PID namespace's
+        os.mkdir(f"{root}/tmp")
+        os.chmod(f"{root}/tmp", 0o1777)
+        inside = Path(root + str(workdir))
+        inside.mkdir(parents=True)
+        copy_files(files, inside, self.limits.disk // 2)
+        os.chown(inside, uid, uid)
+        os.chdir(root)
+        pivot_root(".", ".")  # the old root now sits on top of the new one ...
+        _check(_libc.umount2(b".", MNT_DETACH), "umount the old root")  # ... and goes
+        os.chdir("/")
+
+
+def readonly_paths(grader_dir: str) -> list[str]:
+    """Host paths a worker sees, read-only: the interpreter, libraries, the grader package."""
+    import site
+
+    candidates = [
+        sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)), *site.getsitepackages(),
+        "/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/local/lib", "/lib", "/lib64", "/lib32",
+        "/etc/ld.so.cache", grader_dir,
+    ]
+    chosen: list[str] = []
+    for path in sorted({os.path.normpath(p) for p in candidates if os.path.lexists(p)}):
+        if not any(path.startswith(parent + "/") for parent in chosen):
+            chosen.append(path)
+    return chosen
+
+
+def _bind(source: str, target: str, readonly: bool) -> None:
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    if os.path.islink(source):  # /lib -> usr/lib on merged-/usr systems
+        os.symlink(os.readlink(source), target)
+        return
+    if os.path.isdir(source):
+        os.mkdir(target)
+    else:
+        Path(target).touch()
+    mount(source, target, None, MS_BIND)
+    mount(None, target, None, MS_BIND | MS_REMOUNT | MS_NOSUID | (MS_RDONLY | MS_NODEV if readonly else 0))
+
+
+def copy_files(files: Iterable[tuple[str, str]], folder: Path, budget: int) -> None:
+    """Copy ``(source, name)`` pairs into ``folder``: files and folders only, at most
+    ``budget`` bytes. Symbolic links are copied as links, never followed, so a link in
+    a submission cannot pull another file of this machine into the worker's folder."""
+    remaining = [budget]
+    for source, name in files:
+        _copy(Path(source), folder / name, remaining)
+
+
+def _copy(source: Path, target: Path, remaining: list[int]) -> None:
+    info = os.lstat(source)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if stat.S_ISLNK(info.st_mode):
+        os.symlink(os.readlink(source), target)
+    elif stat.S_ISDIR(info.st_mode):
+        target.mkdir(exist_ok=True)
+        for child in sorted(os.listdir(source)):
+            _copy(source / child, target / child, remaining)
+    elif stat.S_ISREG(info.st_mode):
+        remaining[0] -= info.st_size
+        if remaining[0] < 0:
+            raise FilesTooLarge(source.name)
+        with open(source, "rb", opener=_open_no_follow) as src, open(target, "xb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    # Anything else (a pipe, a socket, a device) is left out.
+
+
+def _open_no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
+
+
+def _global_pid() -> int:
+    """Our pid as the judge sees it (``getpid`` says 1 in a new PID namespace): the
+    /proc mounted now still belongs to the zygote's namespace."""
+    try:
+        return int(os.readlink("/proc/self"))
+    except (OSError, ValueError):
+        return os.getpid()
+
+
+def _join_cgroup(folder: str) -> None:
+    with open(os.path.join(folder, "cgroup.procs"), "w") as procs:
+        procs.write("0")  # 0: the writing process
+
+
+def _close_fds_except(keep: Iterable[int]) -> None:
+    low = 3
+    for fd in sorted(set(keep)):
+        if fd >= low:
+            os.closerange(low, fd)
+            low = fd + 1
+    os.closerange(low, 1 << 20)
+
+
+def _drop_privileges(uid: int) -> None:
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)  # a uid other than 0 has no capabilities left
+    prctl(PR_SET_NO_NEW_PRIVS, 1)  # and set-uid programs cannot give any back
+    _read_interpreter()
+
+
+def _read_interpreter() -> None:
+    """Fail now, with the path, if the new uid cannot read the interpreter (lazy imports)."""
+    import flask
+
+    for module in (os, flask):
+        with open(module.__file__ or "", "rb"):
+            pass
+
+
+# ---------------------------------------------------------------- probing
+
+
+def probe(config: Config, network: Layer) -> dict[str, Layer]:
+    """Which layers work here: a throwaway child applies them as a worker would, then
+    checks each one's effect. Layers in ``config.disable`` are reported off.
+
+    Layers depend on each other (a uid can read the interpreter only when the mount
+    namespace shows it), so when one fails the others are probed again without it.
+    """
+    layers = {name: Layer(name) for name in LAYERS}
+    layers["network-namespace"] = network
+    wanted = []
+    for name in LAYERS:
+        if name in config.disable:
+            layers[name].detail = "disabled for this run"
+        elif name.endswith("-cgroup") and name not in config.cgroups:
+            layers[name].detail = config.cgroup_problems.get(name, "no cgroup")
+        elif name != "network-namespace":
+            wanted.append(name)
+    for _ in range(len(LAYERS)):
+        found = _probe_once(config, wanted, network.active)
+        for name in [*wanted, "network-namespace"]:
+            if name in found:
+                layers[name].active, layers[name].detail = found[name]
+            elif name in wanted:
+                layers[name].active = False
+                layers[name].detail = found.get("probe", (False, "the probe reported nothing"))[1]
+        failed = [name for name in wanted if not layers[name].active]
+        if not failed:
+            break
+        wanted = [name for name in wanted if name not in failed]
+    return layers
+
+
+def _probe_once(config: Config, wanted: list[str], network: bool) -> dict[str, Any]:
+    read, write = os.pipe()
+    own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+    found: dict[str, Any] = {}
+    try:
+        pid = fork_into_new_pid_namespace(own_pid_ns) if "pid-namespace" in wanted else os.fork()
+    except OSError as exc:
+        found["pid-namespace"] = (False, f"unshare(CLONE_NEWPID) refused: {exc.strerror}")
+        wanted = [name for name in wanted if name != "pid-namespace"]
+        pid = os.fork()
+    finally:
+        os.close(own_pid_ns)
+    if pid == 0:
+        os.close(read)
+        try:
+            found = _probe_child(config, wanted, network, write)
+        except BaseException as exc:  # noqa: BLE001 - report anything, then leave
+            found = {"probe": (False, f"the probe failed: {exc!r}")}
+        os.write(write, json.dumps(found).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        raw = pipe.read()
+    os.waitpid(pid, 0)
+    return {**json.loads(raw or b"{}"), **found}
+
+
+def _probe_child(config: Config, wanted: list[str], network: bool, keep_fd: int) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    jail = Jail(config, [name for name in wanted if name != "pid-namespace"], strict=False)
+    uid = jail.enter(Path(config.scratch, "probe"), [], [keep_fd])
+    for name, reason in jail.failures.items():
+        found[name] = (False, reason)
+    limits = config.limits
+    if "pid-namespace" in wanted:
+        ok = os.getpid() == 1
+        found["pid-namespace"] = (ok, "one per worker: killing the worker kills every process it started"
+                                  if ok else f"the probe is pid {os.getpid()}, not 1")
+    if network:
+        ok, what = _loopback_unreachable()
+        found["network-namespace"] = (ok, "shared by a submission's workers: no network, not even 127.0.0.1"
+                                      if ok else what)
+    if "mount-namespace" in jail.active:
+        visible = sorted(os.listdir("/"))
+        beside_grader = os.listdir(os.path.dirname(config.grader_dir))  # the course, when run from it
+        ok = not os.path.exists("/etc/passwd") and beside_grader == [os.path.basename(config.grader_dir)]
+        found["mount-namespace"] = (ok, f"/ is a {limits.disk // MiB} MiB tmpfs with the worker's folder, "
+                                        "/tmp, /proc and, read-only, the interpreter and libraries"
+                                    if ok else f"the machine's files are visible: / holds {visible}")
+    if "rlimits" in jail.active:
+        ok = resource.getrlimit(resource.RLIMIT_AS)[0] == limits.address_space
+        found["rlimits"] = (ok, f"per worker: {limits.cpu_seconds} s CPU, {limits.address_space // MiB} MiB "
+                                f"memory, files up to {limits.file_size // MiB} MiB, {limits.open_files} "
+                                f"open files, {limits.processes} processes, no core files"
+                            if ok else "setrlimit had no effect")
+    if "uid" in jail.active:
+        ok = os.getresuid() == (uid, uid, uid)
+        found["uid"] = (ok, "each worker has a uid of its own, without privileges (set-uid programs "
+                            "included)" if ok else "the uid did not change")
+    elif "uid" in jail.failures and "mount-namespace" not in jail.active:
+        found["uid"] = (False, f"{jail.failures['uid']}: without a mount namespace to show the "
+                               "interpreter, an unprivileged uid may not be able to read it")
+    for name, setting in (("pids-cgroup", f"{limits.submission_processes} processes"),
+                          ("memory-cgroup", f"{limits.submission_memory // MiB} MiB of memory")):
+        if name in jail.active:
+            found[name] = (True, f"all workers of one submission together: at most {setting}")
+    return found
+
+
+def _loopback_unreachable() -> tuple[bool, str]:
+    probe_socket = socket.socket()
+    try:
+        probe_socket.settimeout(1)
+        probe_socket.connect(("127.0.0.1", 9))
+    except OSError as exc:
+        return exc.errno == errno.ENETUNREACH, f"connecting to 127.0.0.1 gave {exc}, not 'unreachable'"
+    finally:
+        probe_socket.close()
+    return False, "127.0.0.1 is reachable: the namespace has a network"
+
+
+# ---------------------------------------------------------------- cgroups (judge side)
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+_CGROUP_FILES = {  # layer: (cgroup v1 controller, limit file, Limits field)
+    "pids-cgroup": ("pids", "pids.max", "submission_processes"),
+    "memory-cgroup": ("memory", "memory.limit_in_bytes", "submission_memory"),
+}
+
+
+def create_cgroups(limits: Limits, disable: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """A cgroup per controller for one submission's workers: ``(made, problems)``."""
+    made, problems = {}, {}
+    name = f"flask-grader-{os.getpid()}-{os.urandom(4).hex()}"
+    for layer, (controller, limit_file, setting) in _CGROUP_FILES.items():
+        if layer in disable:
+            continue
+        parent = _own_cgroup(controller)
+        if parent is None:
+            problems[layer] = f"no cgroup v1 {controller} hierarchy under {CGROUP_ROOT}"
+            continue
+        _sweep_stale(parent)
+        folder = parent / name
+        try:
+            folder.mkdir()
+            (folder / limit_file).write_text(str(getattr(limits, setting)))
+        except OSError as exc:
+            problems[layer] = f"cannot make a cgroup in {parent}: {exc.strerror}"
+            remove_cgroups({layer: str(folder)}, wait=0)
+            continue
+        made[layer] = str(folder)
+    return made, problems
+
+
+def remove_cgroups(cgroups: dict[str, str], wait: float = 2.0) -> None:
+    """Remove cgroups once their processes are gone (the kernel refuses before)."""
+    deadline = time.monotonic() + wait
+    for folder in cgroups.values():
+        while True:
+            try:
+                os.rmdir(folder)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                if time.monotonic() < deadline:
+                    time.sleep(0.01)
+                    continue
+            break
+
+
+def oom_kills(cgroups: dict[str, str]) -> int:
+    """How many processes the memory cgroup's limit has killed so far."""
+    folder = cgroups.get("memory-cgroup")
+    try:
+        for line in Path(folder or "", "memory.oom_control").read_text().splitlines():
+            if line.startswith("oom_kill "):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _own_cgroup(controller: str) -> Path | None:
+    """Our folder in the cgroup v1 hierarchy of ``controller``, if it is mounted."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controller in controllers.split(","):
+            folder = CGROUP_ROOT / controller / path.lstrip("/")
+            return folder if folder.is_dir() else None
+    return None
+
+
+def _sweep_stale(parent: Path) -> None:
+    """Remove the empty cgroups of judges that were killed before they could."""
+    for folder in parent.glob("flask-grader-*-*"):
+        try:
+            os.kill(int(folder.name.split("-")[2]), 0)
+        except ProcessLookupError:
+            try:
+                os.rmdir(folder)
+            except OSError:
+                pass
+        except (ValueError, PermissionError):
+            pass
+
+
+# ---------------------------------------------------------------- killing (judge side)
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process of ``uid``: a child takes that uid and signals all it may.
+    Needed only without a PID namespace, to take a worker's escapees down with it."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
