@@ -12,6 +12,8 @@ from grader import __version__, report
 from grader.course import Course
 from grader.exercise import ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT, grade, verify
+from grader.isolation import Policy, describe, missing_essentials
+from grader.sandbox import probe_layers
 
 COURSE_HELP = "The course folder (default: found from the working directory)."
 
@@ -58,15 +60,31 @@ def list_exercises(course_path: Path | None) -> None:
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds for the whole submission.")
+@click.option(
+    "--allow-weak-sandbox",
+    is_flag=True,
+    help="Grade --root even where `flask-grader doctor` reports essential sandbox layers missing.",
+)
 @click.pass_obj
-def check(course_path: Path | None, exercises: tuple[str, ...], root: Path | None, output_format: str, timeout: float) -> None:
+def check(
+    course_path: Path | None,
+    exercises: tuple[str, ...],
+    root: Path | None,
+    output_format: str,
+    timeout: float,
+    allow_weak_sandbox: bool,
+) -> None:
     """Grade EXERCISES (by number, slug or folder; default all).
 
-    Exits 0 when every graded exercise scores full marks, 1 otherwise.
+    Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading
+    someone else's submission (--root) needs the essential sandbox layers.
     """
     course = _course(course_path)
     _exercises(course)  # a malformed course is reported before any grading
-    result = grade(course, root or course.exercises_dir, list(exercises) or None, timeout=timeout)
+    policy = Policy(require=root is not None and not allow_weak_sandbox)
+    if policy.require:
+        require_sandbox()
+    result = grade(course, root or course.exercises_dir, list(exercises) or None, timeout=timeout, policy=policy)
     click.echo(result.to_json() if output_format == "json" else report.render(result), nl=output_format == "json")
     sys.exit(0 if all(exercise.passed for exercise in result.exercises) else 1)
 
@@ -109,3 +127,34 @@ def schema_command() -> None:
     from grader.results import schema
 
     click.echo(json.dumps(schema(), indent=2))
+
+
+def require_sandbox() -> None:
+    """Refuse, before grading anything, when learner code could not be sandboxed."""
+    missing = missing_essentials(probe_layers())
+    if missing:
+        names = "\n".join(f"  {layer.name}: {layer.detail}" for layer in missing)
+        raise click.ClickException(
+            f"Refusing to grade submissions: this machine cannot sandbox learner code.\n{names}\n"
+            "`flask-grader doctor` shows every layer; --allow-weak-sandbox grades anyway."
+        )
+
+
+@main.command()
+def doctor() -> None:
+    """Which sandbox layers protect this machine from learner code.
+
+    Exits 1 when an essential layer is missing (then batch grading refuses to run).
+    """
+    layers = probe_layers()
+    click.echo(describe(layers))
+    missing = missing_essentials(layers)
+    if missing:
+        click.echo(
+            f"\nMissing essential layers: {', '.join(layer.name for layer in missing)}. "
+            "Learners grading their own code are fine; grading others' code (check --root) "
+            "refuses unless you pass --allow-weak-sandbox.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo("\nAll essential layers are active: submissions can be batch-graded here.")

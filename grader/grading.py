@@ -61,6 +61,8 @@ def grade(
 def run_judge(course: Course, root: Path, ids: list[str], timeout: float, policy: Policy = Policy()) -> SubmissionResult:
     """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
+        # Workers that run as their own uid must reach their folders in here.
+        os.chmod(tmp, 0o711)
         job = Path(tmp, "job.json")
         result_path = Path(tmp, "result.json")
         log_path = Path(tmp, "judge.log")

@@ -288,8 +288,8 @@ class Jail:
                 os.chown(workdir, uid, uid)
         _close_fds_except(keep_fds)
         self._step("rlimits", self._set_rlimits)
-        self._step("uid", lambda: _drop_privileges(uid))
         os.chdir(workdir)
+        self._step("uid", lambda: _drop_privileges(uid, workdir))
         return uid
 
     def _step(self, layer: str, action: Callable[[], None]) -> bool:
@@ -430,21 +430,23 @@ def _close_fds_except(keep: Iterable[int]) -> None:
     os.closerange(low, 1 << 20)
 
 
-def _drop_privileges(uid: int) -> None:
+def _drop_privileges(uid: int, workdir: Path) -> None:
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)  # a uid other than 0 has no capabilities left
     prctl(PR_SET_NO_NEW_PRIVS, 1)  # and set-uid programs cannot give any back
-    _read_interpreter()
+    _check_reachable(workdir)
 
 
-def _read_interpreter() -> None:
-    """Fail now, with the path, if the new uid cannot read the interpreter (lazy imports)."""
+def _check_reachable(workdir: Path) -> None:
+    """Fail now, naming the path, if this uid cannot read the interpreter (Flask imports
+    lazily) or reach its own folder by its full path (imports and templates do)."""
     import flask
 
     for module in (os, flask):
         with open(module.__file__ or "", "rb"):
             pass
+    os.listdir(workdir)
 
 
 # ---------------------------------------------------------------- probing
@@ -542,8 +544,9 @@ def _probe_child(config: Config, wanted: list[str], network: bool, keep_fd: int)
         found["uid"] = (ok, "each worker has a uid of its own, without privileges (set-uid programs "
                             "included)" if ok else "the uid did not change")
     elif "uid" in jail.failures and "mount-namespace" not in jail.active:
-        found["uid"] = (False, f"{jail.failures['uid']}: without a mount namespace to show the "
-                               "interpreter, an unprivileged uid may not be able to read it")
+        found["uid"] = (False, f"an unprivileged uid cannot read the interpreter or its folder "
+                               f"({jail.failures['uid']}), and without the mount namespace nothing "
+                               "can show them to it")
     for name, setting in (("pids-cgroup", f"{limits.submission_processes} processes"),
                           ("memory-cgroup", f"{limits.submission_memory // MiB} MiB of memory")):
         if name in jail.active:
@@ -594,6 +597,24 @@ def create_cgroups(limits: Limits, disable: Iterable[str]) -> tuple[dict[str, st
             continue
         made[layer] = str(folder)
     return made, problems
+
+
+def kill_cgroups(cgroups: dict[str, str]) -> None:
+    """Kill every process left in the cgroups: escapees of workers that had no PID
+    namespace to take them down (the pids limit bounds how many can be forking)."""
+    for folder in cgroups.values():
+        for _ in range(100):
+            try:
+                pids = [int(line) for line in Path(folder, "cgroup.procs").read_text().split()]
+            except (OSError, ValueError):
+                break
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
 
 def remove_cgroups(cgroups: dict[str, str], wait: float = 2.0) -> None:

@@ -142,6 +142,7 @@ class Sandbox:
         if self.policy.require and missing:
             raise SandboxUnavailable(missing)
         assert self._control is not None
+        self._workers = [worker for worker in self._workers if not worker.gone(0)]
         self._spawned += 1
         workdir = self._scratch / f"app-{self._spawned}"
         output = self._scratch / f"app-{self._spawned}.out"
@@ -182,7 +183,7 @@ class Sandbox:
         for worker in self._workers:
             worker.kill()
         for worker in self._workers:
-            worker.wait_gone()
+            worker.gone(timeout=5)
         self._workers.clear()
         if self._control is not None:
             self._control.close()
@@ -194,6 +195,7 @@ class Sandbox:
                 self._zygote.kill()
                 self._zygote.wait()
             self._zygote = None
+        isolation.kill_cgroups(self._cgroups)
         isolation.remove_cgroups(self._cgroups)
         shutil.rmtree(self._scratch, ignore_errors=True)
 
@@ -297,13 +299,13 @@ class Worker:
         shutil.rmtree(self.workdir, ignore_errors=True)  # only there without a mount namespace
         self.output.unlink(missing_ok=True)
 
-    def wait_gone(self, timeout: float = 5.0) -> bool:
-        """Wait until the worker (and, in its PID namespace, all it started) has exited."""
+    def gone(self, timeout: float) -> bool:
+        """Whether the worker (and, in its PID namespace, all it started) has exited,
+        waiting up to ``timeout`` seconds; a live worker is not killed by asking."""
         if self.pidfd is None:
             return True
-        try:
-            gone = bool(select.select([self.pidfd], [], [], timeout)[0])
-        finally:
-            os.close(self.pidfd)
-            self.pidfd = None
-        return gone
+        if not select.select([self.pidfd], [], [], timeout)[0]:
+            return False
+        os.close(self.pidfd)
+        self.pidfd = None
+        return True

@@ -295,6 +295,12 @@ class Worker:
 
     def _load(self) -> flask.Flask:
         path = Path(self.root) / self.spec.get("filename", "app.py")
+        if path.is_symlink() and not path.exists():
+            raise LoadError(
+                "missing",
+                f"{path.name} is a link to {os.readlink(path)}, which the grader cannot see: "
+                "hand in the file itself.",
+            )
         try:
             namespace = self._execute(path)
         except SyntaxError as exc:
@@ -507,7 +513,7 @@ class Worker:
             if frame.filename.startswith(self.root + os.sep)  # not <frozen ...>, not site-packages
         ]
         lines = ["Traceback (most recent call last):\n"] if frames else []
-        lines += traceback.format_list(frames)
+        lines += traceback.StackSummary.from_list(frames).format()  # deep recursion: repeats folded
         lines += traceback.format_exception_only(type(exc), exc)
         return "".join(lines).replace(self.root + os.sep, "")
 
