@@ -29,7 +29,6 @@ import ctypes
 import errno
 import json
 import os
-import platform
 import resource
 import shutil
 import signal
@@ -135,10 +134,8 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV = 1, 2, 4
-MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
-MNT_DETACH = 2
+MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 32, 4096, 8192, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
-_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41, "ppc64le": 203, "s390x": 217}
 
 
 def _check(result: int, what: str) -> None:
@@ -164,13 +161,6 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int, data:
         return None if text is None else os.fsencode(text)
 
     _check(_libc.mount(c(source), c(target), c(fstype), flags, c(data)), f"mount {target}")
-
-
-def pivot_root(new_root: str, put_old: str) -> None:
-    number = _PIVOT_ROOT.get(platform.machine())
-    if number is None:
-        raise OSError(errno.ENOSYS, f"pivot_root: system call number unknown on {platform.machine()}")
-    _check(_libc.syscall(ctypes.c_long(number), os.fsencode(new_root), os.fsencode(put_old)), "pivot_root")
 
 
 def die_with_parent() -> None:
@@ -216,7 +206,8 @@ class Config:
 
 
 class Zygote:
-    """The zygote's part: one network namespace for all workers, a PID namespace each."""
+    """The zygote's part: cgroups and a network namespace for all its workers, a PID
+    namespace for each."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -224,20 +215,27 @@ class Zygote:
         self._own_pid_ns: int | None = None
 
     def start(self) -> dict[str, Layer]:
-        """Enter an empty network namespace, then probe which worker layers work here."""
-        network = Layer("network-namespace")
-        if "network-namespace" in self.config.disable:
-            network.detail = "disabled for this run"
-        else:
-            try:
-                unshare(CLONE_NEWNET)
-                network.active = True
-            except OSError as exc:
-                network.detail = f"unshare(CLONE_NEWNET) refused: {exc.strerror}"
-        self.layers = probe(self.config, network)
+        """Join the submission's cgroups (workers are born in them), enter an empty network
+        namespace, then probe which of the other layers work here."""
+        known = {}
+        for name in ("pids-cgroup", "memory-cgroup"):
+            known[name] = self._apply(name, lambda name=name: _join_cgroup(self.config.cgroups[name]))
+        known["network-namespace"] = self._apply("network-namespace", lambda: unshare(CLONE_NEWNET))
+        self.layers = probe(self.config, known)
         if self.layers["pid-namespace"].active:
             self._own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         return self.layers
+
+    def _apply(self, name: str, action: Callable[[], None]) -> Layer:
+        if name in self.config.disable:
+            return Layer(name, False, "disabled for this run")
+        if name.endswith("-cgroup") and name not in self.config.cgroups:
+            return Layer(name, False, self.config.cgroup_problems.get(name, "no cgroup"))
+        try:
+            action()
+        except OSError as exc:
+            return Layer(name, False, str(exc))
+        return Layer(name, True)
 
     def fork(self) -> int:
         """``os.fork()``; with the PID namespace layer the child is PID 1 of a new namespace."""
@@ -279,8 +277,7 @@ class Jail:
         """Apply the layers, leaving the process in ``workdir`` (holding copies of
         ``files``) as the worker's uid; returns that uid."""
         uid = worker_uid(_global_pid())
-        for name in ("pids-cgroup", "memory-cgroup"):
-            self._step(name, lambda name=name: _join_cgroup(self.config.cgroups[name]))
+        _be_killed_first()
         if not self._step("mount-namespace", lambda: self._private_root(workdir, files, uid)):
             workdir.mkdir(parents=True, exist_ok=True)
             copy_files(files, workdir, self.limits.disk // 2)
@@ -340,9 +337,12 @@ class Jail:
         inside.mkdir(parents=True)
         copy_files(files, inside, self.limits.disk // 2)
         os.chown(inside, uid, uid)
+        # Move the tmpfs over / and enter it. The old root stays underneath, out of
+        # reach: leaving a chroot takes CAP_SYS_CHROOT, which the uid layer removes
+        # (pivot_root would also unmount it, at the price of an RCU grace period, ~10 ms).
         os.chdir(root)
-        pivot_root(".", ".")  # the old root now sits on top of the new one ...
-        _check(_libc.umount2(b".", MNT_DETACH), "umount the old root")  # ... and goes
+        mount(".", "/", None, MS_MOVE)
+        os.chroot(".")
         os.chdir("/")
 
 
@@ -373,7 +373,8 @@ def _bind(source: str, target: str, readonly: bool) -> None:
     else:
         Path(target).touch()
     mount(source, target, None, MS_BIND)
-    mount(None, target, None, MS_BIND | MS_REMOUNT | MS_NOSUID | (MS_RDONLY | MS_NODEV if readonly else 0))
+    if readonly:  # a bind mount takes its flags from a second call
+        mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
 
 
 def copy_files(files: Iterable[tuple[str, str]], folder: Path, budget: int) -> None:
@@ -416,6 +417,15 @@ def _global_pid() -> int:
         return os.getpid()
 
 
+def _be_killed_first() -> None:
+    """When memory runs out, the kernel kills a worker, never the zygote or the judge."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as score:
+            score.write("1000")
+    except OSError:
+        pass
+
+
 def _join_cgroup(folder: str) -> None:
     with open(os.path.join(folder, "cgroup.procs"), "w") as procs:
         procs.write("0")  # 0: the writing process
@@ -452,31 +462,31 @@ def _check_reachable(workdir: Path) -> None:
 # ---------------------------------------------------------------- probing
 
 
-def probe(config: Config, network: Layer) -> dict[str, Layer]:
+#: The layers the probe applies in its child; the zygote applies the others to itself.
+PROBED = ("pid-namespace", "mount-namespace", "rlimits", "uid")
+
+
+def probe(config: Config, known: dict[str, Layer]) -> dict[str, Layer]:
     """Which layers work here: a throwaway child applies them as a worker would, then
-    checks each one's effect. Layers in ``config.disable`` are reported off.
+    checks the effect of each, and of the ``known`` layers the zygote applied itself.
 
     Layers depend on each other (a uid can read the interpreter only when the mount
     namespace shows it), so when one fails the others are probed again without it.
     """
-    layers = {name: Layer(name) for name in LAYERS}
-    layers["network-namespace"] = network
+    layers = {name: known.get(name) or Layer(name) for name in LAYERS}
     wanted = []
-    for name in LAYERS:
+    for name in PROBED:
         if name in config.disable:
             layers[name].detail = "disabled for this run"
-        elif name.endswith("-cgroup") and name not in config.cgroups:
-            layers[name].detail = config.cgroup_problems.get(name, "no cgroup")
-        elif name != "network-namespace":
+        else:
             wanted.append(name)
-    for _ in range(len(LAYERS)):
-        found = _probe_once(config, wanted, network.active)
-        for name in [*wanted, "network-namespace"]:
-            if name in found:
-                layers[name].active, layers[name].detail = found[name]
-            elif name in wanted:
-                layers[name].active = False
-                layers[name].detail = found.get("probe", (False, "the probe reported nothing"))[1]
+    applied = [name for name, layer in known.items() if layer.active]
+    for _ in PROBED:
+        found = _probe_once(config, wanted, applied)
+        for name in [*wanted, *applied]:
+            layers[name].active, layers[name].detail = found.get(name) or found.get(
+                "probe", (False, "the probe reported nothing")
+            )
         failed = [name for name in wanted if not layers[name].active]
         if not failed:
             break
@@ -484,7 +494,7 @@ def probe(config: Config, network: Layer) -> dict[str, Layer]:
     return layers
 
 
-def _probe_once(config: Config, wanted: list[str], network: bool) -> dict[str, Any]:
+def _probe_once(config: Config, wanted: list[str], applied: list[str]) -> dict[str, Any]:
     read, write = os.pipe()
     own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
     found: dict[str, Any] = {}
@@ -499,7 +509,7 @@ def _probe_once(config: Config, wanted: list[str], network: bool) -> dict[str, A
     if pid == 0:
         os.close(read)
         try:
-            found = _probe_child(config, wanted, network, write)
+            found = _probe_child(config, wanted, applied, write)
         except BaseException as exc:  # noqa: BLE001 - report anything, then leave
             found = {"probe": (False, f"the probe failed: {exc!r}")}
         os.write(write, json.dumps(found).encode())
@@ -511,18 +521,25 @@ def _probe_once(config: Config, wanted: list[str], network: bool) -> dict[str, A
     return {**json.loads(raw or b"{}"), **found}
 
 
-def _probe_child(config: Config, wanted: list[str], network: bool, keep_fd: int) -> dict[str, Any]:
+def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd: int) -> dict[str, Any]:
+    limits = config.limits
     found: dict[str, Any] = {}
+    for name in ("pids-cgroup", "memory-cgroup"):  # checked first: /proc/self/cgroup goes with the root
+        if name in applied:
+            ok = _in_cgroup(config.cgroups[name])
+            setting = (f"{limits.submission_processes} processes" if name == "pids-cgroup"
+                       else f"{limits.submission_memory // MiB} MiB of memory")
+            found[name] = (ok, f"all workers of one submission together: at most {setting}"
+                           if ok else f"joining {config.cgroups[name]} had no effect")
     jail = Jail(config, [name for name in wanted if name != "pid-namespace"], strict=False)
     uid = jail.enter(Path(config.scratch, "probe"), [], [keep_fd])
     for name, reason in jail.failures.items():
         found[name] = (False, reason)
-    limits = config.limits
     if "pid-namespace" in wanted:
         ok = os.getpid() == 1
         found["pid-namespace"] = (ok, "one per worker: killing the worker kills every process it started"
                                   if ok else f"the probe is pid {os.getpid()}, not 1")
-    if network:
+    if "network-namespace" in applied:
         ok, what = _loopback_unreachable()
         found["network-namespace"] = (ok, "shared by a submission's workers: no network, not even 127.0.0.1"
                                       if ok else what)
@@ -547,11 +564,13 @@ def _probe_child(config: Config, wanted: list[str], network: bool, keep_fd: int)
         found["uid"] = (False, f"an unprivileged uid cannot read the interpreter or its folder "
                                f"({jail.failures['uid']}), and without the mount namespace nothing "
                                "can show them to it")
-    for name, setting in (("pids-cgroup", f"{limits.submission_processes} processes"),
-                          ("memory-cgroup", f"{limits.submission_memory // MiB} MiB of memory")):
-        if name in jail.active:
-            found[name] = (True, f"all workers of one submission together: at most {setting}")
     return found
+
+
+def _in_cgroup(folder: str) -> bool:
+    relative = "/" + str(Path(folder).relative_to(CGROUP_ROOT)).split("/", 1)[1]  # past the controller
+    with open("/proc/self/cgroup") as own:
+        return any(line.rstrip("\n").split(":", 2)[2] == relative for line in own)
 
 
 def _loopback_unreachable() -> tuple[bool, str]:
