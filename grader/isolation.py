@@ -134,7 +134,7 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV = 1, 2, 4
-MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = 32, 4096, 8192, 16384, 1 << 18
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 
 
@@ -337,12 +337,11 @@ class Jail:
         inside.mkdir(parents=True)
         copy_files(files, inside, self.limits.disk // 2)
         os.chown(inside, uid, uid)
-        # Move the tmpfs over / and enter it. The old root stays underneath, out of
-        # reach: leaving a chroot takes CAP_SYS_CHROOT, which the uid layer removes
-        # (pivot_root would also unmount it, at the price of an RCU grace period, ~10 ms).
-        os.chdir(root)
-        mount(".", "/", None, MS_MOVE)
-        os.chroot(".")
+        # chroot, not pivot_root: the machine's files stay mounted in this namespace but
+        # out of reach, since leaving a chroot takes CAP_SYS_CHROOT, which the uid layer
+        # removes, and a chrooted process may not create a user namespace to regain it.
+        # (pivot_root would unmount them at the price of an RCU grace period, ~10 ms.)
+        os.chroot(root)
         os.chdir("/")
 
 
