@@ -353,7 +353,7 @@ def readonly_paths(grader_dir: str) -> list[str]:
         sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
         os.path.dirname(os.path.realpath(sys.executable)), *site.getsitepackages(),
         "/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/local/lib", "/lib", "/lib64", "/lib32",
-        "/etc/ld.so.cache", grader_dir,
+        "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo", grader_dir,
     ]
     chosen: list[str] = []
     for path in sorted({os.path.normpath(p) for p in candidates if os.path.lexists(p)}):
