@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from grader import cli
 from grader.course import Course
 from grader.grading import grade
-from grader.isolation import ESSENTIAL, LAYERS, Layer, Policy
+from grader.errors import WorkerCrashed
+from grader.isolation import ESSENTIAL, LAYERS, Layer, Limits, Policy
 from grader.sandbox import Sandbox, WorkerSpec
 from tests.conftest import ROOT, live_tasks_named, statuses, write_submission
 
@@ -168,7 +169,6 @@ def test_a_sandbox_removes_its_files_and_cgroups_when_closed():
 TIMED_CHECKS = '''
 """Checks with their own time limits."""
 
-import pytest
 
 from grader import expect
 
@@ -223,3 +223,14 @@ def test_a_check_can_change_its_time_limits(tmp_path):
     assert by_name["index"].message.startswith("Timed out after 0.5 s while answering GET /:")
     assert "this check may take 1.5 s in all" in by_name["about"].message
     assert "answering GET /about" in by_name["about"].message
+
+
+def test_a_worker_past_the_submissions_memory_is_killed_and_told_why(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text("from flask import Flask\napp = Flask(__name__)\nhoard = b'x' * (200 * 2**20)\n")
+    with Sandbox(limits=Limits(submission_memory=120 * 2**20)) as sandbox:
+        assert sandbox.layers["memory-cgroup"].active
+        with pytest.raises(WorkerCrashed) as crash:
+            sandbox.spawn(WorkerSpec(((app, "app.py"),)))
+    assert "ended unexpectedly while importing the module" in str(crash.value)
+    assert "ran out of memory: a submission's apps may use 120 MiB together" in str(crash.value)
