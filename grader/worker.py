@@ -112,8 +112,8 @@ def _worker_main(spec: dict[str, Any], sock_fd: int, jail: isolation.Jail) -> No
             jail.enter(workdir, spec["files"], [sock.fileno()])
         except isolation.FilesTooLarge as exc:
             limit = jail.limits.disk // 2 // isolation.MiB
-            _refuse(sock, "too_large", f"The files of this exercise ({exc}) are larger than the "
-                    f"{limit} MiB the grader copies for it.")
+            _refuse(sock, "too_large", f"The files of this exercise are larger than the {limit} MiB "
+                    f"the grader copies for it (it stopped at {exc}).")
             return
         except isolation.IsolationError as exc:
             _refuse(sock, "sandbox", f"The grader could not sandbox your app ({exc}); this is a "

@@ -234,3 +234,10 @@ def test_a_worker_past_the_submissions_memory_is_killed_and_told_why(tmp_path):
             sandbox.spawn(WorkerSpec(((app, "app.py"),)))
     assert "ended unexpectedly while importing the module" in str(crash.value)
     assert "ran out of memory: a submission's apps may use 120 MiB together" in str(crash.value)
+
+
+def test_files_past_the_copy_limit_are_refused_with_a_clear_message(grade_files):
+    huge = "from flask import Flask\napp = Flask(__name__)\n" + "# padding\n" * (4 * 2**20)
+    exercise = grade_files({"01_app_instance/app.py": huge}).exercises[0]
+    assert exercise.status == "error" and exercise.score == 0
+    assert "larger than the 32 MiB the grader copies for it (it stopped at app.py)" in exercise.message
