@@ -108,6 +108,13 @@ class FilesTooLarge(Exception):
     """The files to copy into a worker's folder exceed its disk."""
 
 
+def reason(exc: Exception) -> str:
+    """Why a layer failed, in a few words: ``unshare: Operation not permitted``."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return str(exc)
+
+
 def missing_essentials(layers: dict[str, Layer]) -> list[Layer]:
     return [layers[name] for name in LAYERS if name in ESSENTIAL and not layers[name].active]
 
@@ -126,7 +133,6 @@ def describe(layers: dict[str, Layer]) -> str:
 # ---------------------------------------------------------------- system calls
 
 _libc = ctypes.CDLL(None, use_errno=True)
-_libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 
 CLONE_NEWNS = 0x00020000
 CLONE_NEWIPC = 0x08000000
@@ -137,29 +143,33 @@ MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
 
 
-def _check(result: int, what: str) -> None:
-    if result != 0:
+def _call(name: str, *args: Any) -> None:
+    """Call libc's ``name``; OSError when it fails or does not exist (not Linux)."""
+    function = getattr(_libc, name, None)
+    if function is None:
+        raise OSError(errno.ENOSYS, f"{name}: not available on {sys.platform}")
+    if function(*args) != 0:
         code = ctypes.get_errno()
-        raise OSError(code, f"{what}: {os.strerror(code)}")
+        raise OSError(code, f"{name}: {os.strerror(code)}")
 
 
 def unshare(flags: int) -> None:
-    _check(_libc.unshare(flags), "unshare")
+    _call("unshare", flags)
 
 
 def setns(fd: int, flags: int) -> None:
-    _check(_libc.setns(fd, flags), "setns")
+    _call("setns", fd, flags)
 
 
 def prctl(option: int, value: int) -> None:
-    _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0), "prctl")
+    _call("prctl", option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
 
 
 def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
     def c(text: str | None) -> bytes | None:
         return None if text is None else os.fsencode(text)
 
-    _check(_libc.mount(c(source), c(target), c(fstype), flags, c(data)), f"mount {target}")
+    _call("mount", c(source), c(target), c(fstype), ctypes.c_ulong(flags), c(data))
 
 
 def die_with_parent() -> None:
@@ -233,7 +243,7 @@ class Zygote:
         try:
             action()
         except OSError as exc:
-            return Layer(name, False, str(exc))
+            return Layer(name, False, reason(exc))
         return Layer(name, True)
 
     def fork(self) -> int:
@@ -297,7 +307,7 @@ class Jail:
             if self.strict:
                 raise IsolationError(f"the {layer} layer failed for this worker: {exc}") from None
             self.active.discard(layer)
-            self.failures[layer] = str(exc)
+            self.failures[layer] = reason(exc)
             return False
         return True
 
@@ -493,17 +503,21 @@ def probe(config: Config, known: dict[str, Layer]) -> dict[str, Layer]:
 
 
 def _probe_once(config: Config, wanted: list[str], applied: list[str]) -> dict[str, Any]:
-    read, write = os.pipe()
-    own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
     found: dict[str, Any] = {}
-    try:
-        pid = fork_into_new_pid_namespace(own_pid_ns) if "pid-namespace" in wanted else os.fork()
-    except OSError as exc:
-        found["pid-namespace"] = (False, f"unshare(CLONE_NEWPID) refused: {exc.strerror}")
-        wanted = [name for name in wanted if name != "pid-namespace"]
+    read, write = os.pipe()
+    pid = None
+    if "pid-namespace" in wanted:
+        try:
+            own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+            try:
+                pid = fork_into_new_pid_namespace(own_pid_ns)
+            finally:
+                os.close(own_pid_ns)
+        except OSError as exc:
+            found["pid-namespace"] = (False, reason(exc))
+            wanted = [name for name in wanted if name != "pid-namespace"]
+    if pid is None:
         pid = os.fork()
-    finally:
-        os.close(own_pid_ns)
     if pid == 0:
         os.close(read)
         try:

@@ -231,8 +231,8 @@ class Worker:
         self.on_crash = lambda: ""
         try:
             self.pidfd: int | None = os.pidfd_open(pid)  # immune to the pid being reused
-        except OSError:
-            self.pidfd = None  # already gone, or an old kernel
+        except (OSError, AttributeError):
+            self.pidfd = None  # already gone, or not Linux 5.3+
 
     def exchange(self, message: dict[str, Any] | None, timeout: float, what: str) -> dict[str, Any]:
         """Send ``message`` (None: just read) and return the reply.
