@@ -173,6 +173,7 @@ def test_a_sandbox_removes_its_files_and_cgroups_when_closed():
 TIMED_CHECKS = '''
 """Checks with their own time limits."""
 
+import pytest
 
 from grader import expect
 
