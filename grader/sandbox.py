@@ -29,8 +29,10 @@ from grader.isolation import Layer, Limits, Policy
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 
+# Not `python -I`: it ignores PYTHONHASHSEED, and learner code iterating a set of
+# strings would answer differently from run to run. The environment is ours anyway.
 _ZYGOTE_BOOT = (
-    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "import sys; sys.path[0] = sys.argv[1]; "  # in place of '' (the working directory)
     "from grader.worker import serve_zygote; serve_zygote(int(sys.argv[2]), sys.argv[3])"
 )
 
@@ -108,7 +110,7 @@ class Sandbox:
             cgroup_problems=self._cgroup_problems,
         )
         self._zygote = subprocess.Popen(
-            [sys.executable, "-I", "-c", _ZYGOTE_BOOT, PACKAGE_PARENT, str(theirs.fileno()), config.to_json()],
+            [sys.executable, "-s", "-c", _ZYGOTE_BOOT, PACKAGE_PARENT, str(theirs.fileno()), config.to_json()],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             env=env,

@@ -246,3 +246,18 @@ def test_files_past_the_copy_limit_are_refused_with_a_clear_message(grade_files)
     exercise = grade_files({"01_app_instance/app.py": huge}).exercises[0]
     assert exercise.status == "error" and exercise.score == 0
     assert "larger than the 32 MiB the grader copies for it (it stopped at app.py)" in exercise.message
+
+
+def test_set_order_in_learner_code_is_the_same_on_every_run(grade_files):
+    source = """
+        from flask import Flask
+        app = Flask(__name__)
+
+        @app.route("/")
+        def index():
+            return ",".join({"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"})
+    """
+    first, second = (grade_files({"02_first_route/app.py": source}).exercises[0] for _ in range(2))
+    index = [next(check for check in exercise.checks if check.name == "index") for exercise in (first, second)]
+    assert index[0].status == "failed" and "alpha" in index[0].message
+    assert index[0].message == index[1].message
