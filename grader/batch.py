@@ -29,6 +29,7 @@ from pathlib import Path
 from grader import class_report, gradebook, gradescope, junit, report
 from grader.course import Course
 from grader.grading import GradingCancelled
+from grader.isolation import Policy
 from grader.results import SubmissionResult
 from grader.submissions import Submission, discover, grade_submission
 
@@ -110,6 +111,7 @@ def run_batch(
     regrade: bool = False,
     formats: tuple[str, ...] = (),
     hidden_visibility: str = gradescope.HIDDEN_VISIBILITY,
+    policy: Policy = Policy(require=True),
     on_done: Callable[[str], None] = lambda learner: None,
 ) -> BatchRun:
     """Grade ``submissions`` (see :func:`plan`) into ``out``; ``on_done(learner)`` after each.
@@ -128,7 +130,7 @@ def run_batch(
         on_done(learner)
     cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_grade_and_save, course, s, exercise_ids, timeout, cancel, out) for s in todo]
+        futures = [pool.submit(_grade_and_save, course, s, exercise_ids, timeout, cancel, out, policy) for s in todo]
         try:
             for future in as_completed(futures):
                 on_done(future.result())
@@ -142,10 +144,16 @@ def run_batch(
 
 
 def _grade_and_save(
-    course: Course, submission: Submission, exercise_ids: list[str], timeout: float, cancel: threading.Event, out: Path
+    course: Course,
+    submission: Submission,
+    exercise_ids: list[str],
+    timeout: float,
+    cancel: threading.Event,
+    out: Path,
+    policy: Policy,
 ) -> str:
     try:
-        result = grade_submission(course, submission, exercise_ids, timeout=timeout, cancel=cancel)
+        result = grade_submission(course, submission, exercise_ids, timeout=timeout, cancel=cancel, policy=policy)
     except GradingCancelled:
         return submission.learner
     result.save(_result_path(out, submission.learner))

@@ -19,6 +19,8 @@ from grader.grading import SUBMISSION_TIMEOUT, grade, verify
 from grader.progress import Progress, first_to_do, render_next, render_overview
 from grader.style import Style
 from grader.workspace import shown
+from grader.isolation import Policy, describe, missing_essentials
+from grader.sandbox import probe_layers
 
 COURSE_HELP = "The course folder (default: found from the working directory)."
 
@@ -114,21 +116,38 @@ def list_exercises(course_path: Path | None) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
 @click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds for the whole submission.")
 @click.option("-j", "--jobs", type=int, default=os.cpu_count() or 1, show_default="the number of cores", help="Judge processes side by side.")
+@click.option(
+    "--allow-weak-sandbox",
+    is_flag=True,
+    help="Grade --root even where `flask-grader doctor` reports essential sandbox layers missing.",
+)
 @click.pass_obj
 def check(
-    course_path: Path | None, exercises: tuple[str, ...], root: Path | None, output_format: str, timeout: float, jobs: int
+    course_path: Path | None,
+    exercises: tuple[str, ...],
+    root: Path | None,
+    output_format: str,
+    timeout: float,
+    jobs: int,
+    allow_weak_sandbox: bool,
 ) -> None:
     """Grade EXERCISES (by number, slug or folder; default all).
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
-    own exercises/ (no --root) also records your progress.
+    own exercises/ (no --root) also records your progress; grading someone else's
+    submission (--root) needs the essential sandbox layers.
     """
     course = _course(course_path)
     known = _exercises(course)  # a malformed course is reported before any grading
     own = root is None or root.resolve() == course.exercises_dir.resolve()
+    policy = Policy(require=not own and not allow_weak_sandbox)
+    if policy.require:
+        require_sandbox()
     progress = Progress(course) if own else None
     fingerprints = {e.id: progress.workspace.fingerprint(e) for e in known} if progress else {}
-    result = grade(course, root or course.exercises_dir, list(exercises) or None, timeout=timeout, jobs=jobs)
+    result = grade(
+        course, root or course.exercises_dir, list(exercises) or None, timeout=timeout, jobs=jobs, policy=policy
+    )
     if progress is not None:
         for exercise in result.exercises:
             if exercise.id in fingerprints:
@@ -295,9 +314,9 @@ def schema_command() -> None:
 @click.option("--shard", help="Grade slice K of N of the class (K/N), to merge later with `flask-grader merge`.")
 @click.option("--regrade", is_flag=True, help="Grade again the submissions whose results are already in --out.")
 @click.option(
-    "--allow-unsafe",
+    "--allow-weak-sandbox",
     is_flag=True,
-    help="Grade even where the sandbox lacks an essential isolation layer (checked once the sandbox reports them).",
+    help="Grade even where `flask-grader doctor` reports essential sandbox layers missing.",
 )
 @click.pass_obj
 def batch(
@@ -312,7 +331,7 @@ def batch(
     hidden_visibility: str,
     shard: str | None,
     regrade: bool,
-    allow_unsafe: bool,
+    allow_weak_sandbox: bool,
 ) -> None:
     """Grade a class: SUBMISSIONS holds a folder or a .zip per learner, laid out like exercises/.
 
@@ -321,8 +340,9 @@ def batch(
     """
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     exercise_ids = _chosen(course, exercises)
-    # `allow_unsafe` is where the sandbox's probe of its essential isolation layers plugs in:
-    # batch grading refuses to start without them unless the flag is given.
+    policy = Policy(require=not allow_weak_sandbox)
+    if policy.require:
+        require_sandbox()
     try:
         slice_ = Shard.parse(shard) if shard else None
     except BatchError as exc:
@@ -336,7 +356,7 @@ def batch(
             run = run_batch(
                 course, chosen, out, exercise_ids,
                 jobs=jobs, timeout=timeout, shard=slice_, regrade=regrade, formats=formats,
-                hidden_visibility=hidden_visibility, on_done=lambda learner: bar.update(1),
+                hidden_visibility=hidden_visibility, policy=policy, on_done=lambda learner: bar.update(1),
             )
         except KeyboardInterrupt:
             raise click.ClickException(
@@ -392,3 +412,34 @@ def export_gradescope(
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {out} ({len(entries)} files, exercises {', '.join(exercise_ids)}): upload it to Gradescope.")
+
+
+def require_sandbox() -> None:
+    """Refuse, before grading anything, when learner code could not be sandboxed."""
+    missing = missing_essentials(probe_layers())
+    if missing:
+        names = "\n".join(f"  {layer.name}: {layer.detail}" for layer in missing)
+        raise click.ClickException(
+            f"Refusing to grade submissions: this machine cannot sandbox learner code.\n{names}\n"
+            "`flask-grader doctor` shows every layer; --allow-weak-sandbox grades anyway."
+        )
+
+
+@main.command()
+def doctor() -> None:
+    """Which sandbox layers protect this machine from learner code.
+
+    Exits 1 when an essential layer is missing (then batch grading refuses to run).
+    """
+    layers = probe_layers()
+    click.echo(describe(layers))
+    missing = missing_essentials(layers)
+    if missing:
+        click.echo(
+            f"\nMissing essential layers: {', '.join(layer.name for layer in missing)}. "
+            "Learners grading their own code are fine; grading others' code (check --root) "
+            "refuses unless you pass --allow-weak-sandbox.",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo("\nAll essential layers are active: submissions can be batch-graded here.")

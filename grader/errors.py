@@ -98,8 +98,10 @@ class LoadFailed(SubmissionError):
 class WorkerCrashed(SubmissionError):
     """The worker process died (``os._exit``, a crash, a limit) while doing ``what``."""
 
-    def __init__(self, what: str, output: str = "") -> None:
+    def __init__(self, what: str, output: str = "", cause: str = "") -> None:
         message = f"The app's process ended unexpectedly while {what}."
+        if cause:
+            message += " " + cause
         if output.strip():
             message += "\nIt printed, last:\n" + _indent(output.rstrip(), 2, first=True)
         super().__init__(message)
@@ -107,9 +109,23 @@ class WorkerCrashed(SubmissionError):
 
 
 class ResponseTooLarge(SubmissionError):
-    def __init__(self, what: str, size: int) -> None:
+    """The app's answer was larger than the grader reads (``limit`` bytes)."""
+
+    def __init__(self, what: str, limit: int) -> None:
         super().__init__(
-            f"The app's answer while {what} was {size:,} bytes, more than the grader reads."
+            f"The app's answer while {what} was larger than {limit / 2**20:g} MiB, "
+            "more than the grader reads: does it send a huge or endless body?"
+        )
+
+
+class SandboxUnavailable(SubmissionError):
+    """Learner code may not run: essential sandbox layers are missing on this machine."""
+
+    def __init__(self, missing: list[Any]) -> None:
+        names = ", ".join(f"{layer.name} ({layer.detail})" for layer in missing)
+        super().__init__(
+            f"Not graded: this machine cannot sandbox learner code ({names}). "
+            "`flask-grader doctor` explains; pass --allow-weak-sandbox to grade anyway."
         )
 
 
@@ -119,12 +135,27 @@ class WorkerTimeout(Exception):
     status = "timeout"
 
     def __init__(self, what: str, seconds: float) -> None:
-        super().__init__(
+        super().__init__(self.explain(what, seconds))
+        self.what = what
+        self.seconds = seconds
+
+    @staticmethod
+    def explain(what: str, seconds: float) -> str:
+        return (
             f"Timed out after {seconds:g} s while {what}: look for an endless loop "
             "or a call that waits forever."
         )
-        self.what = what
-        self.seconds = seconds
+
+
+class CheckTimeout(WorkerTimeout):
+    """The check as a whole took longer than its limit of ``seconds``."""
+
+    @staticmethod
+    def explain(what: str, seconds: float) -> str:
+        return (
+            f"Timed out: this check may take {seconds:g} s in all, and the time ran out "
+            f"while {what}. Is every request slow, or does one never finish?"
+        )
 
 
 def _indent(text: str, width: int, first: bool = False) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course
+from grader.isolation import Policy
 from grader.results import ExerciseResult, SubmissionResult, errored
 from grader.sandbox import PACKAGE_PARENT
 
@@ -39,12 +40,14 @@ def grade(
     timeout: float = SUBMISSION_TIMEOUT,
     cancel: threading.Event | None = None,
     jobs: int = 1,
+    policy: Policy = Policy(),
 ) -> SubmissionResult:
     """Grade the exercises ``names`` (all when None) of the submission under ``root``.
 
     An unknown name gets an error result of its own; the others are still graded.
     Setting ``cancel`` stops the judge and raises :class:`GradingCancelled`.
     With ``jobs`` > 1 the exercises are split between that many judge processes.
+    ``policy`` says how learner code is sandboxed (``require`` for batch grading).
     """
     started = time.monotonic()
     if names:
@@ -52,7 +55,7 @@ def grade(
     else:
         wanted = [(exercise.id, exercise) for exercise in course.exercises()]
     ids = list(dict.fromkeys(exercise.id for _, exercise in wanted if exercise is not None))
-    judged = {e.id: e for e in _judge_in_parallel(course, root, ids, timeout, jobs, cancel)}
+    judged = {e.id: e for e in _judge_in_parallel(course, root, ids, timeout, jobs, cancel, policy)}
     results, seen = [], set()
     for name, exercise in wanted:
         if exercise is None:
@@ -64,15 +67,21 @@ def grade(
 
 
 def _judge_in_parallel(
-    course: Course, root: Path, ids: list[str], timeout: float, jobs: int, cancel: threading.Event | None
+    course: Course,
+    root: Path,
+    ids: list[str],
+    timeout: float,
+    jobs: int,
+    cancel: threading.Event | None,
+    policy: Policy,
 ) -> list[ExerciseResult]:
     """Split ``ids`` into at most ``jobs`` contiguous runs of about equal size, one judge each."""
     jobs = max(1, min(jobs, len(ids)))
     if jobs == 1:
-        return run_judge(course, root, ids, timeout, cancel).exercises if ids else []
+        return run_judge(course, root, ids, timeout, cancel, policy).exercises if ids else []
     chunks = [ids[len(ids) * k // jobs : len(ids) * (k + 1) // jobs] for k in range(jobs)]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(lambda chunk: run_judge(course, root, chunk, timeout, cancel), chunks)
+        results = pool.map(lambda chunk: run_judge(course, root, chunk, timeout, cancel, policy), chunks)
         return [exercise for result in results for exercise in result.exercises]
 
 
@@ -84,10 +93,17 @@ def hypothesis_cache() -> Path:
 
 
 def run_judge(
-    course: Course, root: Path, ids: list[str], timeout: float, cancel: threading.Event | None = None
+    course: Course,
+    root: Path,
+    ids: list[str],
+    timeout: float,
+    cancel: threading.Event | None = None,
+    policy: Policy = Policy(),
 ) -> SubmissionResult:
     """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
+        # Workers that run as their own uid must reach their folders in here.
+        os.chmod(tmp, 0o711)
         job = Path(tmp, "job.json")
         result_path = Path(tmp, "result.json")
         log_path = Path(tmp, "judge.log")
@@ -99,6 +115,7 @@ def run_judge(
                     "root": str(Path(root).resolve()),
                     "exercises": ids,
                     "result": str(result_path),
+                    "sandbox": policy.to_dict(),
                 }
             ),
             encoding="utf-8",

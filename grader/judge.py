@@ -18,6 +18,7 @@ import pytest
 from grader import plugin
 from grader.course import Course, submission_folder
 from grader.exercise import CHECKS, Exercise
+from grader.isolation import Policy
 from grader.plugin import ExerciseRun, JudgeState, Outcome, StatePlugin
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
 from grader.sandbox import Sandbox
@@ -56,8 +57,9 @@ def prepare(exercise: Exercise, root: Path) -> ExerciseRun:
     return ExerciseRun(exercise, files=tuple(files))
 
 
-def judge(course: Course, root: Path, exercise_ids: list[str]) -> SubmissionResult:
-    """Grade the exercises ``exercise_ids`` of the submission under ``root``."""
+def judge(course: Course, root: Path, exercise_ids: list[str], policy: Policy = Policy()) -> SubmissionResult:
+    """Grade the exercises ``exercise_ids`` of the submission under ``root``; ``policy``
+    says how learner code is sandboxed."""
     started = time.monotonic()
     by_id = {exercise.id: exercise for exercise in course.exercises()}
     runs = [prepare(by_id[exercise_id], root) for exercise_id in exercise_ids]
@@ -70,7 +72,7 @@ def judge(course: Course, root: Path, exercise_ids: list[str]) -> SubmissionResu
         if check_file is not None
     }
     if by_folder:
-        with Sandbox() as sandbox:
+        with Sandbox(policy) as sandbox:
             sandbox.start()  # the zygote boots while pytest collects
             state = JudgeState(sandbox, by_folder)
             pytest.main(
@@ -122,10 +124,12 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
 
 
 def main() -> int:
-    """``python -m grader.judge JOB``: JOB is a JSON file naming course, root, exercises, result."""
+    """``python -m grader.judge JOB``: JOB is a JSON file naming course, root, exercises,
+    result, and optionally the sandbox policy."""
     job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     hidden = Path(job["hidden_checks"]) if job.get("hidden_checks") else None
-    result = judge(Course(Path(job["course"]), hidden), Path(job["root"]), list(job["exercises"]))
+    policy = Policy.from_dict(job.get("sandbox"))
+    result = judge(Course(Path(job["course"]), hidden), Path(job["root"]), list(job["exercises"]), policy)
     result.save(Path(job["result"]))
     return 0
 

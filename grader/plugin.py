@@ -7,6 +7,9 @@ Fixtures for checks:
 * ``main_app``: the learner's module run as ``__main__``, with ``app.run`` recorded;
 * ``spawn_app``: ``spawn_app(mode="import"|"main", module_name="app")`` for more.
 
+A check's requests may take 2 s each and 30 s together; a check marked
+``@pytest.mark.time_limits(request=5, load=5, check=60)`` gets other limits.
+
 Hooks record each check's outcome for :mod:`grader.judge`. Hypothesis runs
 derandomized, without a database or deadline, so a grade never depends on the run.
 """
@@ -14,7 +17,7 @@ derandomized, without a database or deadline, so a grade never depends on the ru
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +26,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 
 from grader.client import LearnerApp
-from grader.errors import CheckFailure, SubmissionError, WorkerTimeout
+from grader.errors import CheckFailure, CheckTimeout, SubmissionError, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, Exercise
-from grader.sandbox import Sandbox, WorkerSpec
+from grader.sandbox import Sandbox, TimeLimits, WorkerSpec
 
 settings.register_profile(
     "flask-grader",
@@ -109,15 +112,17 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     run = request.config.stash[STATE].run_for(request.path)
     sandbox = request.config.stash[STATE].sandbox
     opened = request.node.stash.setdefault(OPENED, [])
+    limits = time_limits(request.node)
+    sandbox.begin_check(limits)
 
     def spawn(mode: str = "import", module_name: str = "app") -> LearnerApp:
         default = mode == "import" and module_name == "app"
         if default and run.load_error is not None:
             raise run.load_error  # it failed for an earlier check: same verdict, no wait
         try:
-            app = LearnerApp.load(sandbox, WorkerSpec(run.files, mode, module_name))
+            app = LearnerApp.load(sandbox, WorkerSpec(run.files, mode, module_name), limits.request)
         except (SubmissionError, WorkerTimeout) as exc:
-            if default:
+            if default and not isinstance(exc, CheckTimeout):  # that one is this check's alone
                 run.load_error = exc
             raise
         opened.append(app)
@@ -126,6 +131,20 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     yield spawn
     for app in opened:
         app.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "time_limits(request=2.0, load=5.0, check=30.0): seconds one request, loading the "
+        "module, and the whole check may take",
+    )
+
+
+def time_limits(item: pytest.Item) -> TimeLimits:
+    """The check's time limits: the defaults, or its ``time_limits`` marker's."""
+    marker = item.get_closest_marker("time_limits")
+    return TimeLimits(**marker.kwargs) if marker else TimeLimits()
 
 
 @pytest.fixture
@@ -157,7 +176,9 @@ def record(run: ExerciseRun, item: pytest.Function, call: pytest.CallInfo[None])
         return
     fatal = next((app.worker.dead for app in item.stash.get(OPENED, []) if app.worker.dead), None)
     if fatal is not None:
-        run.outcomes[name] = classify(fatal, item)
+        # Hypothesis's example would mislead: after the first fatal error every
+        # example fails at once, so it shrinks to one that did nothing wrong.
+        run.outcomes[name] = replace(classify(fatal, item), example="")
     elif call.excinfo is not None:
         run.outcomes[name] = classify(call.excinfo.value, item)
     elif call.when == "call":

@@ -14,12 +14,16 @@ import base64
 import json
 import socket
 import struct
+import time
 from typing import Any
 
 HEADER = struct.Struct(">I")
 
+#: The largest response body a worker sends; larger ones are refused, not sent.
+MAX_BODY = 4 * 1024 * 1024
 #: The largest message the judge accepts from a worker (a response body of 4 MiB
-#: grows by a third in base64, plus headers).
+#: grows by a third in base64, plus headers). The judge refuses a larger one from
+#: its length alone, without reading it.
 MAX_MESSAGE = 6 * 1024 * 1024
 
 
@@ -55,23 +59,29 @@ def send(sock: socket.socket, message: dict[str, Any]) -> None:
     sock.sendall(HEADER.pack(len(payload)) + payload)
 
 
-def recv(sock: socket.socket, limit: int = MAX_MESSAGE) -> dict[str, Any]:
-    """Read one message; raises ConnectionClosed, MessageTooLarge or ProtocolError."""
-    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size))
+def recv(sock: socket.socket, limit: int = MAX_MESSAGE, deadline: float | None = None) -> dict[str, Any]:
+    """Read one message; raises ConnectionClosed, MessageTooLarge or ProtocolError, and
+    TimeoutError when the whole message has not arrived by ``deadline`` (monotonic)."""
+    (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size, deadline))
     if size > limit:
         raise MessageTooLarge(size, limit)
     try:
-        message = json.loads(_read_exactly(sock, size))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ProtocolError(f"malformed message: {exc}") from None
+        message = json.loads(_read_exactly(sock, size, deadline))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ProtocolError(f"malformed message: {exc!r}") from None
     if not isinstance(message, dict):
         raise ProtocolError("a message must be a JSON object")
     return message
 
 
-def _read_exactly(sock: socket.socket, size: int) -> bytes:
+def _read_exactly(sock: socket.socket, size: int, deadline: float | None = None) -> bytes:
     chunks = bytearray()
     while len(chunks) < size:
+        if deadline is not None:  # a peer sending a byte at a time must not reset the clock
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the message did not arrive in time")
+            sock.settimeout(left)
         chunk = sock.recv(min(size - len(chunks), 1 << 20))
         if not chunk:
             raise ConnectionClosed("connection closed")

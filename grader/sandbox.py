@@ -2,37 +2,55 @@
 
 The judge never imports learner code. A :class:`Sandbox` starts one zygote
 process (a fresh interpreter that has imported Flask) and asks it to fork a
-worker per app; each worker is reached over its own socket pair.
+worker per app; each worker is reached over its own socket pair and runs behind
+every sandbox layer that works on this machine (:mod:`grader.isolation`).
+Time is bounded per request, per module load and per check.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import protocol
-from grader.errors import ResponseTooLarge, WorkerCrashed, WorkerTimeout
+from grader import isolation, protocol
+from grader.errors import CheckTimeout, ResponseTooLarge, SandboxUnavailable, WorkerCrashed, WorkerTimeout
+from grader.isolation import Layer, Limits, Policy
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 
+# Not `python -I`: it ignores PYTHONHASHSEED, and learner code iterating a set of
+# strings would answer differently from run to run. The environment is ours anyway.
 _ZYGOTE_BOOT = (
-    "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from grader.worker import serve_zygote; serve_zygote(int(sys.argv[2]))"
+    "import sys; sys.path[0] = sys.argv[1]; "  # in place of '' (the working directory)
+    "from grader.worker import serve_zygote; serve_zygote(int(sys.argv[2]), sys.argv[3])"
 )
 
 #: Seconds a module may take to import before the load counts as a timeout.
 LOAD_TIMEOUT = 5.0
 #: Seconds one request may take.
 REQUEST_TIMEOUT = 2.0
+#: Seconds one check may spend waiting for the learner's apps, all requests together.
+CHECK_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class TimeLimits:
+    """A check's time limits; ``@pytest.mark.time_limits(request=5)`` changes them."""
+
+    request: float = REQUEST_TIMEOUT
+    load: float = LOAD_TIMEOUT
+    check: float = CHECK_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -48,11 +66,21 @@ class WorkerSpec:
 class Sandbox:
     """Owns the zygote; ``spawn`` gives a fresh worker, ``close`` ends them all."""
 
-    def __init__(self) -> None:
+    def __init__(self, policy: Policy = Policy(), limits: Limits = Limits()) -> None:
+        self.policy = policy
+        self.limits = limits
         self._zygote: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
+        self._layers: dict[str, Layer] | None = None
         self._workers: list[Worker] = []
+        self._spawned = 0
+        self._time = TimeLimits()
+        self._check_deadline: float | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="flask-grader-"))
+        # Without a mount namespace, a worker with its own uid must reach its folder here.
+        self._scratch.chmod(0o711)
+        self._cgroups, self._cgroup_problems = isolation.create_cgroups(limits, policy.disable)
+        self._oom_kills = 0
 
     def __enter__(self) -> Sandbox:
         return self
@@ -71,50 +99,93 @@ class Sandbox:
             "PYTHONHASHSEED": "0",  # the same iteration order on every run
             "PYTHONDONTWRITEBYTECODE": "1",
             "HOME": str(self._scratch),
+            "MALLOC_ARENA_MAX": "2",  # threads must not eat the address space limit in arenas
         }
+        config = isolation.Config(
+            scratch=str(self._scratch),
+            grader_dir=str(Path(PACKAGE_PARENT, "grader")),
+            limits=self.limits,
+            disable=sorted(self.policy.disable),
+            cgroups=self._cgroups,
+            cgroup_problems=self._cgroup_problems,
+        )
         self._zygote = subprocess.Popen(
-            [sys.executable, "-I", "-c", _ZYGOTE_BOOT, PACKAGE_PARENT, str(theirs.fileno())],
+            [sys.executable, "-s", "-c", _ZYGOTE_BOOT, PACKAGE_PARENT, str(theirs.fileno()), config.to_json()],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             env=env,
             cwd=self._scratch,
         )
         theirs.close()
+        if self._control is not None:
+            self._control.close()
         self._control = ours
+        self._layers = None
 
-    def spawn(self, spec: WorkerSpec, load_timeout: float = LOAD_TIMEOUT) -> Worker:
-        """Fork a worker for ``spec`` and wait for it to load the module."""
+    @property
+    def layers(self) -> dict[str, Layer]:
+        """Which sandbox layers the workers get, as the zygote found at start-up."""
         self.start()
+        if self._layers is None:
+            assert self._control is not None
+            found = protocol.recv(self._control, deadline=time.monotonic() + 60)["layers"]
+            self._layers = {name: Layer(**found[name]) for name in isolation.LAYERS}
+        return self._layers
+
+    def begin_check(self, limits: TimeLimits) -> None:
+        """A new check starts: workers spawned from now on share its deadline."""
+        self._time = limits
+        self._check_deadline = time.monotonic() + limits.check
+
+    def spawn(self, spec: WorkerSpec, load_timeout: float | None = None) -> Worker:
+        """Fork a worker for ``spec`` and wait for it to load the module."""
+        layers = self.layers
+        missing = isolation.missing_essentials(layers)
+        if self.policy.require and missing:
+            raise SandboxUnavailable(missing)
         assert self._control is not None
-        workdir = Path(tempfile.mkdtemp(prefix="app-", dir=self._scratch))
-        for source, name in spec.files:
-            target = workdir / name
-            if source.is_dir():
-                shutil.copytree(source, target, symlinks=False)
-            else:
-                shutil.copyfile(source, target)
-        output = workdir.with_name(workdir.name + ".out")
+        self._workers = [worker for worker in self._workers if not worker.gone(0)]
+        self._spawned += 1
+        workdir = self._scratch / f"app-{self._spawned}"
+        output = self._scratch / f"app-{self._spawned}.out"
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         message = {
             "workdir": str(workdir),
             "output": str(output),
+            "files": [[str(source), name] for source, name in spec.files],
             "mode": spec.mode,
             "module_name": spec.module_name,
             "filename": spec.filename,
         }
         try:
             socket.send_fds(self._control, [json.dumps(message).encode()], [theirs.fileno()])
-            pid = int(protocol.recv(self._control)["pid"])
+            reply = protocol.recv(self._control, deadline=time.monotonic() + 30)
         finally:
             theirs.close()
-        worker = Worker(pid, ours, workdir, output)
+        if "pid" not in reply:
+            ours.close()
+            raise WorkerCrashed("starting", cause=str(reply.get("error", "")))
+        active = {name for name, layer in layers.items() if layer.active}
+        worker = Worker(int(reply["pid"]), ours, workdir, output, active, self._check_deadline, self._time.check)
+        worker.on_crash = self._crash_cause
         self._workers.append(worker)
-        worker.hello = worker.exchange(None, load_timeout, what="importing the module")
+        worker.hello = worker.exchange(None, load_timeout or self._time.load, what="importing the module")
         return worker
+
+    def _crash_cause(self) -> str:
+        """Why a worker may have died, when the machine can tell."""
+        kills = isolation.oom_kills(self._cgroups)
+        if kills > self._oom_kills:
+            self._oom_kills = kills
+            return (f"It ran out of memory: a submission's apps may use "
+                    f"{self.limits.submission_memory // isolation.MiB} MiB together.")
+        return ""
 
     def close(self) -> None:
         for worker in self._workers:
             worker.kill()
+        for worker in self._workers:
+            worker.gone(timeout=5)
         self._workers.clear()
         if self._control is not None:
             self._control.close()
@@ -126,40 +197,72 @@ class Sandbox:
                 self._zygote.kill()
                 self._zygote.wait()
             self._zygote = None
+        isolation.kill_cgroups(self._cgroups)
+        isolation.remove_cgroups(self._cgroups)
         shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def probe_layers(policy: Policy = Policy()) -> dict[str, Layer]:
+    """The sandbox layers workers get on this machine (``flask-grader doctor``)."""
+    with Sandbox(policy) as sandbox:
+        return sandbox.layers
 
 
 class Worker:
     """One forked worker serving one learner app."""
 
-    def __init__(self, pid: int, sock: socket.socket, workdir: Path, output: Path) -> None:
+    def __init__(
+        self,
+        pid: int,
+        sock: socket.socket,
+        workdir: Path,
+        output: Path,
+        layers: set[str],
+        deadline: float | None = None,
+        check_limit: float = CHECK_TIMEOUT,
+    ) -> None:
         self.pid = pid
         self.sock = sock
         self.workdir = workdir
         self.output = output
+        self.layers = layers
+        self.deadline = deadline  # the check's: no exchange may last beyond it
+        self.check_limit = check_limit
         self.hello: dict[str, Any] = {}
         self.dead: BaseException | None = None
         self.killed = False
+        self.on_crash = lambda: ""
+        try:
+            self.pidfd: int | None = os.pidfd_open(pid)  # immune to the pid being reused
+        except (OSError, AttributeError):
+            self.pidfd = None  # already gone, or not Linux 5.3+
 
     def exchange(self, message: dict[str, Any] | None, timeout: float, what: str) -> dict[str, Any]:
         """Send ``message`` (None: just read) and return the reply.
 
-        Raises WorkerTimeout, WorkerCrashed or ResponseTooLarge; after any of
-        them the worker is dead, and every later exchange raises the same error.
+        Raises WorkerTimeout (CheckTimeout when the check's own limit is what ran
+        out), WorkerCrashed or ResponseTooLarge; after any of them the worker is
+        dead, and every later exchange raises the same error.
         """
         if self.dead is not None:
             raise self.dead
+        now = time.monotonic()
+        whole_check = self.deadline is not None and self.deadline - now < timeout
+        deadline = self.deadline if whole_check and self.deadline is not None else now + timeout
         try:
-            self.sock.settimeout(timeout)
             if message is not None:
+                self.sock.settimeout(max(deadline - now, 0.001))
                 protocol.send(self.sock, message)
-            return protocol.recv(self.sock)
+            reply = protocol.recv(self.sock, deadline=deadline)
+            if "too_large" not in reply:
+                return reply
+            self.dead = ResponseTooLarge(what, int(reply["too_large"]))
         except (socket.timeout, TimeoutError):
-            self.dead = WorkerTimeout(what, timeout)
+            self.dead = CheckTimeout(what, self.check_limit) if whole_check else WorkerTimeout(what, timeout)
         except protocol.MessageTooLarge as exc:
-            self.dead = ResponseTooLarge(what, exc.size)
+            self.dead = ResponseTooLarge(what, exc.limit)
         except (protocol.ProtocolError, OSError):
-            self.dead = WorkerCrashed(what, self.output_tail())
+            self.dead = WorkerCrashed(what, self.output_tail(), self.on_crash())
         self.kill()
         raise self.dead
 
@@ -176,18 +279,40 @@ class Worker:
         return ("[...]\n" + text) if size > limit else text
 
     def kill(self) -> None:
-        """End the worker's process group and remove its folder; later calls do nothing,
-        so a pid the kernel has since reused is never signalled."""
+        """Kill the worker and everything it started; remove its files. Later calls do
+        nothing, so a pid the kernel has since reused is never signalled."""
         if self.killed:
             return
         self.killed = True
-        for kill in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
+        if self.pidfd is not None:
             try:
-                kill()
-            except (ProcessLookupError, PermissionError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
+        else:
+            for kill in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
+                try:
+                    kill()
+                except (ProcessLookupError, PermissionError):
+                    pass
+        # In a PID namespace, the worker's death took its descendants down with it;
+        # without one, they may have left its process group, but not its uid.
+        if "uid" in self.layers and "pid-namespace" not in self.layers:
+            isolation.kill_uid(isolation.worker_uid(self.pid))
         try:
             self.sock.close()
         except OSError:
             pass
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        shutil.rmtree(self.workdir, ignore_errors=True)  # only there without a mount namespace
+        self.output.unlink(missing_ok=True)
+
+    def gone(self, timeout: float) -> bool:
+        """Whether the worker (and, in its PID namespace, all it started) has exited,
+        waiting up to ``timeout`` seconds; a live worker is not killed by asking."""
+        if self.pidfd is None:
+            return True
+        if not select.select([self.pidfd], [], [], timeout)[0]:
+            return False
+        os.close(self.pidfd)
+        self.pidfd = None
+        return True

@@ -27,8 +27,9 @@ from pathlib import Path, PurePosixPath
 
 from grader.course import Course, submission_folder
 from grader.exercise import FOLDER, Exercise
-from grader.grading import GradingCancelled, errored, grade
-from grader.results import SubmissionResult
+from grader.grading import GradingCancelled, grade
+from grader.isolation import Policy
+from grader.results import SubmissionResult, errored
 
 #: Files a submission may hold (all of a zip; the graded exercise folders of a folder).
 MAX_FILES = 1000
@@ -81,6 +82,7 @@ def grade_submission(
     *,
     timeout: float,
     cancel: threading.Event | None = None,
+    policy: Policy = Policy(),
 ) -> SubmissionResult:
     """Grade one learner; a submission that cannot be opened scores zero with the reason."""
     exercises = [exercise for exercise in course.exercises() if exercise.id in exercise_ids]
@@ -88,7 +90,7 @@ def grade_submission(
         if submission.problem:
             raise UnsafeSubmission(submission.problem)
         with opened(submission, exercises) as root:
-            result = grade(course, root, exercise_ids, timeout=timeout, cancel=cancel)
+            result = grade(course, root, exercise_ids, timeout=timeout, cancel=cancel, policy=policy)
     except UnsafeSubmission as exc:
         result = SubmissionResult(submission.learner, [errored(exercise, str(exc)) for exercise in exercises])
     except GradingCancelled:

@@ -8,19 +8,22 @@ Two roles, both in processes the judge started:
   socket with the real Flask test client, in production mode (``testing`` off).
 
 Nothing here trusts the learner: every reply is plain JSON, and the judge checks
-what it receives. This module imports only what the zygote preloads anyway.
+what it receives. A worker enters its sandbox (:mod:`grader.isolation`) before the
+learner's module is loaded. This module imports only what the zygote preloads anyway.
 """
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
+import io
 import json
+import mimetypes
 import os
 import runpy
 import signal
 import socket
 import sys
+import tempfile
 import traceback
 import types
 from dataclasses import dataclass, field
@@ -30,7 +33,7 @@ from typing import Any
 import flask
 import werkzeug.serving
 
-from grader import protocol
+from grader import isolation, protocol
 
 #: Modules the zygote imports so every worker starts with them loaded.
 PRELOAD = (
@@ -50,14 +53,24 @@ PRELOAD = (
 # --------------------------------------------------------------------- zygote
 
 
-def serve_zygote(control_fd: int) -> None:
-    """Fork a worker for each spec the judge sends, until the judge hangs up."""
-    die_with_parent()
+def serve_zygote(control_fd: int, config_json: str) -> None:
+    """Fork a worker for each spec the judge sends, until the judge hangs up.
+
+    The first message tells the judge which sandbox layers work here (see
+    :mod:`grader.isolation`); every worker then gets all of them.
+    """
+    isolation.die_with_parent()
     for name in PRELOAD:
         __import__(name)
+    mimetypes.init()  # read /etc/mime.types now: workers cannot see /etc
+    config = isolation.Config.from_json(config_json)
+    zygote = isolation.Zygote(config)
+    layers = zygote.start()
+    control = socket.socket(fileno=control_fd)
+    protocol.send(control, {"layers": {name: vars(layer) for name, layer in layers.items()}})
+    jail = isolation.Jail(config, [name for name, layer in layers.items() if layer.active])
     # Workers are reaped by the kernel: the judge learns of their end by EOF.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    control = socket.socket(fileno=control_fd)
     while True:
         try:
             data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
@@ -68,10 +81,15 @@ def serve_zygote(control_fd: int) -> None:
         spec = json.loads(data)
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = zygote.fork()
+        except OSError as exc:
+            os.close(fds[0])
+            protocol.send(control, {"error": f"cannot start a worker: {exc}"})
+            continue
         if pid == 0:
             control.close()
-            _worker_main(spec, fds[0])  # never returns
+            _worker_main(spec, fds[0], jail)  # never returns
         os.close(fds[0])
         try:
             os.setpgid(pid, pid)
@@ -81,14 +99,28 @@ def serve_zygote(control_fd: int) -> None:
     os._exit(0)
 
 
-def _worker_main(spec: dict[str, Any], sock_fd: int) -> None:
+def _worker_main(spec: dict[str, Any], sock_fd: int, jail: isolation.Jail) -> None:
     code = 0
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        die_with_parent()
+        isolation.die_with_parent()
         os.setpgid(0, 0)
         sock = socket.socket(fileno=sock_fd)
         _redirect_stdio(spec["output"])
+        workdir = Path(spec["workdir"])
+        try:
+            jail.enter(workdir, spec["files"], [sock.fileno()])
+        except isolation.FilesTooLarge as exc:
+            limit = jail.limits.disk // 2 // isolation.MiB
+            _refuse(sock, "too_large", f"The files of this exercise are larger than the {limit} MiB "
+                    f"the grader copies for it (it stopped at {exc}).")
+            return
+        except isolation.IsolationError as exc:
+            _refuse(sock, "sandbox", f"The grader could not sandbox your app ({exc}); this is a "
+                    "problem of the grading machine, not of your code.")
+            return
+        _clean_environment(workdir, tmp_visible="mount-namespace" in jail.active)
+        _cap_output(jail.limits.output)
         Worker(spec, sock).run()
     except BaseException:  # noqa: BLE001 - a worker must always end with _exit
         code = 1
@@ -96,15 +128,8 @@ def _worker_main(spec: dict[str, Any], sock_fd: int) -> None:
         os._exit(code)
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent ends (no orphans left behind)."""
-    parent = os.getppid()
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent ended before prctl took effect
-        os._exit(1)
+def _refuse(sock: socket.socket, kind: str, message: str) -> None:
+    protocol.send(sock, {"ok": False, "kind": kind, "message": message, "traceback": ""})
 
 
 def _redirect_stdio(output: str) -> None:
@@ -115,6 +140,70 @@ def _redirect_stdio(output: str) -> None:
     os.dup2(out, 1)
     os.dup2(out, 2)
     os.close(out)
+
+
+def _clean_environment(workdir: Path, tmp_visible: bool) -> None:
+    """Only what a Flask app needs; temporary files go where they are cleaned up."""
+    os.environ.clear()
+    os.environ.update(
+        {
+            "LANG": "C.UTF-8",
+            "HOME": str(workdir),
+            "PATH": "/usr/bin:/bin",
+            "TMPDIR": "/tmp" if tmp_visible else str(workdir),
+            "PYTHONHASHSEED": "0",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    tempfile.tempdir = None
+
+
+@dataclass
+class OutputBudget:
+    left: int
+    cut: bool = False
+
+
+class CappedOutput(io.RawIOBase):
+    """Writes to ``fd`` until the shared budget is spent, then drops the rest with a
+    note, so that printing 100 MB costs neither disk space nor an error in learner code."""
+
+    def __init__(self, fd: int, budget: OutputBudget) -> None:
+        self.fd = fd
+        self.budget = budget
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def write(self, data: Any) -> int:
+        budget, size = self.budget, len(data)
+        try:
+            if budget.left > 0:
+                os.write(self.fd, bytes(data[: budget.left]))
+            if size > budget.left and not budget.cut:
+                budget.cut = True
+                os.write(self.fd, b"\n[... more output was cut: the grader keeps the first part]\n")
+        except OSError:
+            pass  # past the file size limit: dropped as well
+        budget.left = max(0, budget.left - size)
+        return size
+
+
+def _cap_output(limit: int) -> None:
+    budget = OutputBudget(limit)
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        stream = io.TextIOWrapper(
+            io.BufferedWriter(CappedOutput(fd, budget)),
+            encoding="utf-8",
+            errors="backslashreplace",
+            line_buffering=True,
+            write_through=name == "stderr",
+        )
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
 
 
 # --------------------------------------------------------------------- worker
@@ -206,6 +295,12 @@ class Worker:
 
     def _load(self) -> flask.Flask:
         path = Path(self.root) / self.spec.get("filename", "app.py")
+        if path.is_symlink() and not path.exists():
+            raise LoadError(
+                "missing",
+                f"{path.name} is a link to {os.readlink(path)}, which the grader cannot see: "
+                "hand in the file itself.",
+            )
         try:
             namespace = self._execute(path)
         except SyntaxError as exc:
@@ -308,7 +403,7 @@ class Worker:
         self.request_errors.clear()
         try:
             response = client.open(message.get("path", "/"), **kwargs)
-            body = response.get_data()
+            body = _read_body(response, protocol.MAX_BODY)
             response.close()
         except BaseException as exc:  # noqa: BLE001 - an exception that escaped Flask
             # With debug on, or for SystemExit, the exception leaves Flask; a real
@@ -321,6 +416,8 @@ class Worker:
                 "error": self._error(exc),
                 "escaped": True,
             }
+        if body is None:
+            return {"too_large": protocol.MAX_BODY}
         error = self._error(self.request_errors[0]) if self.request_errors else None
         return {
             "status": response.status,
@@ -437,9 +534,20 @@ class Worker:
             if frame.filename.startswith(self.root + os.sep)  # not <frozen ...>, not site-packages
         ]
         lines = ["Traceback (most recent call last):\n"] if frames else []
-        lines += traceback.format_list(frames)
+        lines += traceback.StackSummary.from_list(frames).format()  # deep recursion: repeats folded
         lines += traceback.format_exception_only(type(exc), exc)
         return "".join(lines).replace(self.root + os.sep, "")
+
+
+def _read_body(response: Any, limit: int) -> bytes | None:
+    """The body, or None as soon as it grows past ``limit`` (a stream may never end)."""
+    chunks, size = [], 0
+    for chunk in response.iter_encoded():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _name_of(func: Any) -> str:

@@ -19,28 +19,29 @@ app = Flask(__name__)
 """
 
 
-def test_the_judge_process_never_imports_the_learner_module(grade_files, tmp_path, course):
-    # The module records where it runs; the judge (with pytest loaded) must not be that place.
-    marker = tmp_path / "where.json"
-    source = f"""
-        import json, os, sys
+def test_the_judge_process_never_imports_the_learner_module(grade_files):
+    # The sandbox lets the module write nowhere outside its folder, so it reports where
+    # it runs through its answers: right only without pytest, Hypothesis or checks
+    # loaded, and /about right only in a process that has not served / before.
+    source = """
+        import sys
         from flask import Flask
         app = Flask(__name__)
-        with open({str(marker)!r}, "a") as f:
-            f.write(json.dumps({{"pid": os.getpid(), "pytest": "_pytest" in sys.modules,
-                                 "hypothesis": "hypothesis" in sys.modules,
-                                 "checks": [m for m in sys.modules if "checks" in m]}}) + "\\n")
+        JUDGE = {"_pytest", "hypothesis"} & set(sys.modules) or [m for m in sys.modules if "checks" in m]
+        served = []
 
         @app.route("/")
         def index():
-            return "<p>Hello World</p>"
+            served.append("/")
+            return "<p>judge process</p>" if JUDGE else "<p>Hello World</p>"
+
+        @app.route("/about")
+        def about():
+            return "<p>shared process</p>" if served or JUDGE else "<p>About this app</p>"
     """
-    grade_files({"02_first_route/app.py": source})
-    records = [json.loads(line) for line in marker.read_text().splitlines()]
-    assert records, "the module was never loaded"
-    for record in records:
-        assert record == {"pid": record["pid"], "pytest": False, "hypothesis": False, "checks": []}
-    assert len({r["pid"] for r in records}) == len(records), "each check gets a fresh process"
+    exercise = grade_files({"02_first_route/app.py": source}).exercises[0]
+    assert statuses(exercise)["index"] == "passed", exercise.checks
+    assert statuses(exercise)["about"] == "passed", "each check gets a fresh process"
 
 
 def test_the_judge_keeps_learner_modules_out_of_its_own_process(course, tmp_path):

@@ -1,0 +1,153 @@
+"""What the sandbox costs an honest submission: ``python3 benchmarks/sandbox_overhead.py``.
+
+Prints, with every layer on and with all off (and, per worker, with each layer off
+alone, so each layer's own cost shows):
+
+* starting a sandbox: the zygote's interpreter, Flask, and probing the layers;
+* one fresh worker: fork, enter the sandbox, load the solution of exercise 02,
+  answer one request, be killed;
+* grading every reference solution end to end, as ``flask-grader verify`` does;
+* inside a worker, what applying each layer takes (the end-to-end differences are
+  within a busy machine's noise; these are not).
+
+Configurations take turns, so a busy machine slows them alike; medians are shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from grader import isolation  # noqa: E402
+from grader.course import Course  # noqa: E402
+from grader.grading import grade  # noqa: E402
+from grader.isolation import LAYERS, Policy, describe  # noqa: E402
+from grader.sandbox import Sandbox, WorkerSpec  # noqa: E402
+
+ALL_ON = Policy()
+ALL_OFF = Policy(disable=frozenset(LAYERS))
+SOLUTION = WorkerSpec(((ROOT / "solutions" / "02_first_route" / "app.py", "app.py"),))
+REQUEST = {"op": "request", "method": "GET", "path": "/about"}
+
+
+def ms(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds) * 1000:8.2f} ms"
+
+
+def start_costs(rounds: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"all layers": [], "no layers": []}
+    for _ in range(rounds):
+        for name, policy in (("all layers", ALL_ON), ("no layers", ALL_OFF)):
+            started = time.perf_counter()
+            with Sandbox(policy) as sandbox:
+                sandbox.layers  # noqa: B018 - waits for the zygote's probe
+                times[name].append(time.perf_counter() - started)
+    return times
+
+
+def worker_costs(rounds: int) -> dict[str, list[float]]:
+    configs = {"all layers": ALL_ON, "no layers": ALL_OFF}
+    configs |= {f"all but {layer}": Policy(disable=frozenset({layer})) for layer in LAYERS}
+    sandboxes = {name: Sandbox(policy) for name, policy in configs.items()}
+    times: dict[str, list[float]] = {name: [] for name in configs}
+    try:
+        for sandbox in sandboxes.values():
+            sandbox.layers  # noqa: B018 - every zygote ready before timing
+        for _ in range(rounds):
+            for name, sandbox in sandboxes.items():
+                started = time.perf_counter()
+                worker = sandbox.spawn(SOLUTION)
+                reply = worker.exchange(REQUEST, 5, "answering GET /about")
+                worker.kill()
+                times[name].append(time.perf_counter() - started)
+                assert reply["status_code"] == 200, reply
+    finally:
+        for sandbox in sandboxes.values():
+            sandbox.close()
+    return times
+
+
+def grading_costs(rounds: int) -> dict[str, list[float]]:
+    course = Course(ROOT)
+    times: dict[str, list[float]] = {"all layers": [], "no layers": []}
+    for _ in range(rounds):
+        for name, policy in (("all layers", ALL_ON), ("no layers", ALL_OFF)):
+            started = time.perf_counter()
+            result = grade(course, course.solutions_dir, policy=policy)
+            times[name].append(time.perf_counter() - started)
+            assert all(exercise.passed for exercise in result.exercises), name
+    return times
+
+
+def layer_costs(rounds: int) -> dict[str, list[float]]:
+    """Fork a child as the zygote does and time each layer it applies, from the inside."""
+    import flask  # noqa: F401 - forked children start with Flask loaded, as workers do
+
+    times: dict[str, list[float]] = {"fork": [], "fork into a new PID namespace": []}
+    with Sandbox() as sandbox:  # for its cgroups and scratch folder
+        config = isolation.Config(str(sandbox._scratch), str(ROOT / "grader"), cgroups={})
+        own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+        for index in range(rounds):
+            for name, fork in (("fork", os.fork), ("fork into a new PID namespace",
+                                                    lambda: isolation.fork_into_new_pid_namespace(own_pid_ns))):
+                read, write = os.pipe()
+                started = time.perf_counter()
+                pid = fork()
+                if pid == 0:
+                    forked = time.perf_counter() - started
+                    jail = isolation.Jail(config, ["mount-namespace", "rlimits", "uid"])
+                    workdir = sandbox._scratch / f"layers-{index}-{len(name)}"
+                    jail.enter(workdir, [(str(SOLUTION.files[0][0]), "app.py")], [write])
+                    os.write(write, json.dumps({name: forked, **jail.timings}).encode())
+                    os._exit(0)
+                os.close(write)
+                with os.fdopen(read, "rb") as pipe:
+                    for layer, seconds in json.loads(pipe.read()).items():
+                        times.setdefault(layer, []).append(seconds)
+                os.waitpid(pid, 0)
+        os.close(own_pid_ns)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=40, help="workers per configuration")
+    parser.add_argument("--starts", type=int, default=5, help="sandbox starts per configuration")
+    parser.add_argument("--gradings", type=int, default=3, help="gradings of all solutions per configuration")
+    args = parser.parse_args()
+
+    with Sandbox() as sandbox:
+        print("Layers on this machine:\n" + describe(sandbox.layers) + "\n")
+
+    print(f"Starting a sandbox (zygote and probe), median of {args.starts}:")
+    for name, seconds in start_costs(args.starts).items():
+        print(f"  {name:32} {ms(seconds)}")
+
+    print(f"\nOne worker: spawn, load exercise 02's solution, one request, kill; median of {args.workers}:")
+    workers = worker_costs(args.workers)
+    base = statistics.median(workers["all layers"])
+    for name, seconds in workers.items():
+        delta = (base - statistics.median(seconds)) * 1000
+        saved = f"  (this layer costs {delta:+.1f} ms)" if name.startswith("all but") else ""
+        print(f"  {name:32} {ms(seconds)}{saved}")
+
+    print(f"\nGrading every solution (all exercises, end to end), median of {args.gradings}:")
+    for name, seconds in grading_costs(args.gradings).items():
+        print(f"  {name:32} {statistics.median(seconds):8.2f} s")
+
+    print(f"\nInside a worker: forking, and applying each per-worker layer; median of {args.workers}:")
+    for name, seconds in layer_costs(args.workers).items():
+        print(f"  {name:32} {ms(seconds)}")
+    print("  (cgroups and the network namespace cost nothing per worker: the zygote joins them once)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""The adversarial corpus: hostile submissions (tests/corpus/) graded for real.
+
+Each entry is graded as exercise 02 next to an honest exercise 01. Every entry must
+get its clear verdict, no score above an honest app with the same behaviour, leave
+exercise 01 graded, and leave no process, file or network connection behind. The
+checks for leftovers look only for what this run can attribute to itself: a name
+given to the submission's processes, files named after it, a socket of its own.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import socket
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from grader.grading import grade
+from grader.results import ExerciseResult
+from tests.conftest import ROOT, live_tasks_named, solution, statuses, write_submission
+
+CORPUS = Path(__file__).parent / "corpus"
+EXERCISE = "02_first_route"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What grading an entry must give exercise 02."""
+
+    status: str = "graded"  # of the exercise: "error" when the module cannot be examined
+    checks: dict[str, str] = field(default_factory=dict)  # named checks' statuses; others pass
+    words: tuple[str, ...] = ()  # in the exercise's message, or the named checks' messages
+    everything: str = ""  # a status every check has instead (an app that does nothing)
+
+
+WORKS = Verdict()  # hostile on the side, a correct app otherwise: full marks, as if honest
+DOES_NOTHING = Verdict(everything="failed")  # an empty app with tricks: scores as an empty app
+
+ENTRIES = {
+    "loop_at_import": Verdict("error", words=("Timed out after 5 s while importing the module",)),
+    "loop_in_view": Verdict(checks={"about": "timeout"}, words=("Timed out after 2 s while answering GET /about",)),
+    "sys_exit_at_import": Verdict("error", words=("called sys.exit(0) while being imported",)),
+    "os_exit_at_import": Verdict("error", words=("ended unexpectedly while importing the module",)),
+    "sys_exit_in_view": Verdict(checks={"about": "failed"}, words=("SystemExit",)),
+    "os_exit_in_view": Verdict(checks={"about": "error"}, words=("ended unexpectedly while answering GET /about",)),
+    "memory_bomb": Verdict("error", words=("raised MemoryError while being imported",)),
+    "fork_loop": WORKS,
+    "double_fork": WORKS,
+    "print_100mb": WORKS,
+    "big_response": Verdict(checks={"about": "error"}, words=("GET /about was larger than 4 MiB",)),
+    "fake_results": DOES_NOTHING,
+    "fake_result_file": DOES_NOTHING,
+    "patch_grader": DOES_NOTHING,
+    "read_checks": WORKS,
+    "connect_localhost": WORKS,
+    "kill_parent": WORKS,
+    "escape_sandbox": WORKS,
+    "write_outside": WORKS,
+    "deep_recursion": Verdict(checks={"about": "failed"}, words=("RecursionError",)),
+    "stack_overflow": Verdict("error", words=("ended unexpectedly while importing the module",)),
+    "runaway_thread": WORKS,
+    "not_utf8": Verdict("error", words=("syntax error", "utf-8")),
+}
+
+
+def test_every_corpus_file_has_an_expected_verdict():
+    assert sorted(path.stem for path in CORPUS.glob("*.py")) == sorted(ENTRIES)
+
+
+@dataclass
+class Run:
+    """One hostile grading, with everything it could leave behind to look at."""
+
+    marker: str
+    tmp: Path
+
+    @property
+    def judge_tmp(self) -> Path:
+        return self.tmp / "judge-tmp"
+
+    @property
+    def outside(self) -> Path:
+        return self.tmp / "outside.txt"
+
+    @property
+    def secret(self) -> Path:
+        return self.tmp / "hidden-checks" / EXERCISE / "checks.py"
+
+    @property
+    def submission(self) -> Path:
+        return self.tmp / "submission"
+
+    def fill(self, source: bytes, port: int) -> bytes:
+        for placeholder, value in {
+            "__MARKER__": self.marker,
+            "__PORT__": str(port),
+            "__SECRET__": str(self.secret),
+            "__COURSE__": str(ROOT),
+            "__OUTSIDE__": str(self.outside),
+            "__SUBMISSION__": str(self.submission),
+            "__TMPDIR__": str(self.judge_tmp),
+        }.items():
+            source = source.replace(placeholder.encode(), value.encode())
+        # Every process and thread of the submission carries the marker as its name.
+        name_it = f"import ctypes as _c; _c.CDLL(None).prctl(15, b'{self.marker}', 0, 0, 0)\n"
+        return name_it.encode() + source
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
+    """A run whose judge keeps its files in a folder of its own, with decoys around it."""
+    hostile = Run("fg" + os.urandom(6).hex(), tmp_path)
+    hostile.judge_tmp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(hostile.judge_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    hostile.outside.write_text("original")
+    hostile.secret.parent.mkdir(parents=True)
+    hostile.secret.write_text(f"SECRET-{hostile.marker}: the hidden checks")
+    yield hostile
+    planted = Path(ROOT, "exercises", f"{hostile.marker}.txt")
+    if planted.exists():  # the sandbox failed: keep the course clean anyway
+        planted.unlink()
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[socket.socket, socket.socket]]:
+    """A TCP and a UDP socket on the same port of 127.0.0.1, waiting for the submission."""
+    for _ in range(20):
+        tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        tcp.bind(("127.0.0.1", 0))
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            udp.bind(tcp.getsockname())
+            break
+        except OSError:
+            tcp.close()
+            udp.close()
+    tcp.listen(8)
+    for sock in (tcp, udp):
+        sock.setblocking(False)
+    yield tcp, udp
+    tcp.close()
+    udp.close()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(path): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def grade_hostile(course, run: Run, listener, app_py: bytes) -> ExerciseResult:
+    """Grade ``app_py`` as exercise 02, check nothing was left behind, return its result."""
+    tcp, udp = listener
+    write_submission(run.submission, {"01_app_instance/app.py": solution("01_app_instance")})
+    app = run.submission / EXERCISE / "app.py"
+    app.parent.mkdir(parents=True, exist_ok=True)
+    app.write_bytes(run.fill(app_py, tcp.getsockname()[1]))
+    before = snapshot(run.submission)
+
+    result = grade(course, run.submission, ["01", "02"])
+
+    assert live_tasks_named(run.marker) == [], "a process of the submission outlived the grading"
+    with pytest.raises(BlockingIOError):
+        tcp.accept()
+    with pytest.raises(BlockingIOError):
+        udp.recvfrom(100)
+    assert list(run.judge_tmp.iterdir()) == [], "grading left files behind"
+    assert snapshot(run.submission) == before, "the submission was changed"
+    assert run.outside.read_text() == "original"
+    assert sorted(p.name for p in run.tmp.iterdir()) == ["hidden-checks", "judge-tmp", "outside.txt", "submission"]
+    for leftover in ("/tmp", "/var/tmp", "/dev/shm", str(ROOT / "exercises")):
+        assert not glob.glob(f"{leftover}/{run.marker}*")
+    text = result.to_json()
+    assert "LEAKED" not in text and f"SECRET-{run.marker}" not in text
+    honest, hostile = result.exercises
+    assert honest.passed, "the other exercise must still be graded"
+    return hostile
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_a_hostile_submission_gets_its_verdict_and_leaves_nothing_behind(name, course, run, listener):
+    exercise = grade_hostile(course, run, listener, (CORPUS / f"{name}.py").read_bytes())
+    verdict = ENTRIES[name]
+    assert exercise.status == verdict.status, (exercise.message, exercise.checks)
+    if verdict.status == "error":
+        assert exercise.score == 0
+        assert {check.status for check in exercise.checks} == {"error"}
+        messages = exercise.message
+    elif verdict.everything:
+        assert exercise.score == 0
+        assert set(statuses(exercise).values()) == {verdict.everything}
+        messages = ""
+    else:
+        expected = {check.name: verdict.checks.get(check.name, "passed") for check in exercise.checks}
+        assert statuses(exercise) == expected, [c.message for c in exercise.checks if c.status != "passed"]
+        lost = sum(check.max_points for check in exercise.checks if check.name in verdict.checks)
+        assert exercise.score == exercise.max_score - lost
+        messages = "\n".join(c.message + json.dumps(c.details) for c in exercise.checks if c.name in verdict.checks)
+    for word in verdict.words:
+        assert word.lower() in messages.lower(), (word, messages)
+
+
+def test_a_10_mb_source_file_is_graded_like_the_same_app_without_the_bulk(course, run, listener):
+    bulk = b"".join(b"# padding line %08d: a learner pasted a lot of text here\n" % i for i in range(180_000))
+    assert len(bulk) > 10 * 1024 * 1024
+    exercise = grade_hostile(course, run, listener, bulk + solution(EXERCISE).encode())
+    assert exercise.passed, [check.message for check in exercise.checks if not check.passed]
+
+
+def test_an_app_py_linking_to_the_solution_is_not_read(course, run):
+    run.submission.joinpath(EXERCISE).mkdir(parents=True)
+    link = run.submission / EXERCISE / "app.py"
+    link.symlink_to(ROOT / "solutions" / EXERCISE / "app.py")
+    write_submission(run.submission, {"01_app_instance/app.py": solution("01_app_instance")})
+
+    result = grade(course, run.submission, ["01", "02"])
+
+    honest, linked = result.exercises
+    assert honest.passed
+    assert linked.status == "error" and linked.score == 0
+    assert "is a link to" in linked.message and "hand in the file itself" in linked.message
