@@ -40,3 +40,10 @@ def test_empty(client):
 def test_any_status(client, code):
     """GET /status/CODE answers Status CODE with that status, for every code 200-599 but 204 and 304."""
     expect(client.get(f"/status/{code}")).status(code).body(f"Status {code}")
+
+
+def test_status_needs_an_int(client):
+    """/status/abc and /status/-1 answer 404 (the int converter turns them away), while /status/201 answers 201."""
+    expect(client.get("/status/201")).status(201)
+    for path in ("/status/abc", "/status/-1"):
+        expect(client.get(path)).status(404)

@@ -87,6 +87,10 @@ MISTAKES = {
         .replace("from flask import Flask", "from flask import Flask, abort"),
         {"any_status"},
     ),
+    "status code without its converter": (
+        SOLUTION.replace('"/status/<int:code>"', '"/status/<code>"').replace('return f"Status {code}", code', 'return f"Status {code}", int(code)'),
+        {"status_needs_an_int"},
+    ),
 }
 
 
