@@ -133,7 +133,9 @@ def errored(exercise: Exercise, problem: str) -> ExerciseResult:
         max_score=exercise.max_score,
         message=problem,
         checks=[
-            CheckResult(check.name, check.description, "error", 0.0, check.points, first_line, hidden=check.hidden)
+            CheckResult(
+                check.name, check.description, "error", 0.0, check.points, first_line, hint=check.hint, hidden=check.hidden
+            )
             for check in exercise.checks
         ],
     )

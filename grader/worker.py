@@ -119,6 +119,7 @@ def _worker_main(spec: dict[str, Any], sock_fd: int, jail: isolation.Jail) -> No
             _refuse(sock, "sandbox", f"The grader could not sandbox your app ({exc}); this is a "
                     "problem of the grading machine, not of your code.")
             return
+        isolation.die_with_parent()  # again: Linux forgets it when the uid changes
         _clean_environment(workdir, tmp_visible="mount-namespace" in jail.active)
         _cap_output(jail.limits.output)
         Worker(spec, sock).run()

@@ -9,24 +9,30 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 import yaml
 
 from grader.batch import BatchError, Manifest, Shard, merge
-from grader.grading import errored
+from grader.results import errored
 from grader.results import SubmissionResult
-from tests.conftest import ROOT, solution, write_submission
+from tests.conftest import ROOT, live_tasks_named, solution, write_submission
 
+# The sandbox lets a submission write nowhere the test can read, so it shows that it
+# runs by its process name (what `live_tasks_named` finds), unique to each test.
 SLOW_IMPORT = """
-import os, time
+import ctypes, time
 from flask import Flask
-with open({marker!r}, "a") as f:
-    f.write(str(os.getpid()) + "\\n")
+ctypes.CDLL(None).prctl(15, {name!r}.encode(), 0, 0, 0)  # PR_SET_NAME
 time.sleep({seconds})
 app = Flask(__name__)
 """
+
+
+def unique_name() -> str:
+    return "slow" + uuid.uuid4().hex[:11]  # a process name holds 15 characters
 
 
 def start_batch(submissions: Path, out: Path, tmp: Path, *args: str) -> subprocess.Popen[str]:
@@ -45,23 +51,15 @@ def wait_for(condition, seconds: float = 120) -> None:
         time.sleep(0.1)
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def gradebook(out: Path) -> list[dict[str, str]]:
     with open(out / "gradebook.csv", newline="", encoding="utf-8") as stream:
         return list(csv.DictReader(stream))
 
 
 def test_a_submission_past_the_time_limit_is_recorded_and_the_batch_goes_on(tmp_path):
-    marker = tmp_path / "pids"
+    name = unique_name()
     submissions = write_submission(tmp_path / "class", {
-        "slow/01_app_instance/app.py": SLOW_IMPORT.format(marker=str(marker), seconds=3),  # 3 s for each check
+        "slow/01_app_instance/app.py": SLOW_IMPORT.format(name=name, seconds=3),  # 3 s for each check
     })
     batch = start_batch(submissions, tmp_path / "out", tmp_path / "tmp", "--timeout", "2")
     _, err = batch.communicate(timeout=120)
@@ -69,21 +67,20 @@ def test_a_submission_past_the_time_limit_is_recorded_and_the_batch_goes_on(tmp_
     [row] = gradebook(tmp_path / "out")
     assert (row["learner"], row["total"], row["status"]) == ("slow", "0", "error")
     assert row["problem"] == "Grading this submission took longer than 2 s and was stopped."
-    pids = marker.read_text().split() if marker.exists() else []  # the judge may be stopped before any import
-    wait_for(lambda: not any(alive(int(pid)) for pid in pids), 10)
+    wait_for(lambda: not live_tasks_named(name), 10)  # the learner's process went with its judge
     assert list((tmp_path / "tmp").iterdir()) == []  # nothing left behind by the killed judge
 
 
 def test_an_interrupted_batch_keeps_finished_results_and_resumes(tmp_path):
-    marker = tmp_path / "pids"
+    name = unique_name()
     submissions = write_submission(tmp_path / "class", {
         "a-quick/01_app_instance/app.py": solution("01_app_instance"),
-        "b-slow/01_app_instance/app.py": SLOW_IMPORT.format(marker=str(marker), seconds=60),
+        "b-slow/01_app_instance/app.py": SLOW_IMPORT.format(name=name, seconds=60),
         "c-never/01_app_instance/app.py": solution("01_app_instance"),
     })
     out = tmp_path / "out"
     batch = start_batch(submissions, out, tmp_path / "tmp", "-j", "1")
-    wait_for(lambda: marker.exists() and marker.read_text().strip())  # b-slow is being graded
+    wait_for(lambda: live_tasks_named(name))  # b-slow is being graded
     assert (out / "results" / "a-quick.json").is_file()
     first = (out / "results" / "a-quick.json").stat().st_mtime_ns
     batch.send_signal(signal.SIGINT)
@@ -91,8 +88,7 @@ def test_an_interrupted_batch_keeps_finished_results_and_resumes(tmp_path):
     assert batch.returncode == 1
     assert "Interrupted. The finished results are kept" in err
     assert sorted(path.name for path in (out / "results").iterdir()) == ["a-quick.json"]
-    pid = int(marker.read_text().split()[0])
-    wait_for(lambda: not alive(pid), 10)  # the learner's process went with its judge
+    wait_for(lambda: not live_tasks_named(name), 10)  # the learner's process went with its judge
     assert list((tmp_path / "tmp").iterdir()) == []
 
     (submissions / "b-slow" / "01_app_instance" / "app.py").write_text(solution("01_app_instance"))

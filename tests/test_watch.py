@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 
 from tests.conftest import ROOT, solution
-from tests.test_progress import PARTIAL_02, flask_grader
+from tests.test_progress import COUNT, PARTIAL_02, flask_grader
 
 TIMEOUT = 240  # seconds per expected screen: generous, the machine may be busy
 KEYS = "h hint · l list · n next exercise · q quit"
@@ -80,7 +80,7 @@ def test_watch_follows_edits_survives_a_syntax_error_and_moves_on_when_passed(le
         child.send("h")
         assert "Hint 1/3: A route is a function" in screen_after(child, "Hint 1/3")
         child.send("l")
-        overview = screen_after(child, "Your progress: 1 of 4 exercises passed")
+        overview = screen_after(child, f"Your progress: 1 of {COUNT} exercises passed")
         assert re.search(r"✓ 01  The application instance +4/4 +passed", overview)
         assert re.search(r"◐ 02  Routes and view functions +0/8 +started", overview), "the broken file scored 0"
 
@@ -100,6 +100,6 @@ def test_watch_follows_edits_survives_a_syntax_error_and_moves_on_when_passed(le
 
     # A restart finds the progress, the hints shown, and the exercise watch was on.
     overview = flask_grader(learner_course).stdout
-    assert "Your progress: 2 of 4 exercises passed" in overview
+    assert f"Your progress: 2 of {COUNT} exercises passed" in overview
     assert flask_grader(learner_course, "hint", "02").stdout.startswith("Hint 2/3")
     assert flask_grader(learner_course, "hint").stdout.startswith("Hint 1/3 for 04_converters")
