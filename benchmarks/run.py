@@ -7,7 +7,8 @@ Measured side by side, in one run, on this machine:
 2. ``flask-grader check`` on the same solutions;
 3. CS50's check50 (``--dev``, offline) on equivalent checks for 02, 03 and 04
    (``benchmarks/check50/``), installed into a private virtualenv on first use;
-4. batch throughput at ``-j 1`` and ``-j 2`` on generated submissions;
+4. batch throughput at ``-j 1`` and ``-j 2`` on generated submissions
+   (``--class-size``, default 100: full submissions of every exercise);
 5. peak memory of a worker.
 
 Every time is the median of ``--runs`` runs (wall clock, whole commands).
@@ -124,6 +125,32 @@ def worker_memory(course: Course) -> dict[str, float]:
     return {"peak_rss_mib_max": round(max(peaks), 1), "pss_mib_max": round(max(pss), 1)}
 
 
+def generate_class(course: Course, folder: Path, size: int) -> Path:
+    """``size`` learners, each with every exercise: the reference solution, or (for
+    about a third, chosen deterministically) the starter, so scores vary."""
+    for learner in range(size):
+        for exercise in course.exercises():
+            source = course.exercises_dir if (learner + exercise.order) % 3 == 0 else course.solutions_dir
+            for name in exercise.files:
+                target = folder / f"learner-{learner:03}" / exercise.id / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                copy = shutil.copytree if (source / exercise.id / name).is_dir() else shutil.copyfile
+                copy(source / exercise.id / name, target)
+    return folder
+
+
+def batch_seconds(classroom: Path, jobs: int) -> float:
+    """Wall-clock seconds of ``flask-grader batch`` over the class (one run: it is long)."""
+    with tempfile.TemporaryDirectory(prefix="batch-out-") as out:
+        command = [sys.executable, "-m", "grader", "batch", str(classroom), "--out", out, "-j", str(jobs)]
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, env=env(), capture_output=True, text=True)
+        elapsed = time.perf_counter() - started
+        if done.returncode != 0:
+            raise SystemExit(f"batch failed ({done.returncode}):\n{done.stderr[-2000:]}")
+        return elapsed
+
+
 def machine() -> dict[str, str]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
     memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
@@ -146,6 +173,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median reported)")
     parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results.json")
+    parser.add_argument("--class-size", type=int, default=100, help="submissions in the batch measurement (0: skip it)")
     args = parser.parse_args()
     course = Course(ROOT)
     everything = [exercise.id for exercise in course.exercises()]
@@ -174,6 +202,17 @@ def main() -> None:
         f"grader_j{os.cpu_count()}_s": round(ours_all, 3),
     }
     results["worker_memory"] = worker_memory(course)
+    if args.class_size:
+        with tempfile.TemporaryDirectory(prefix="batch-class-") as tmp:
+            classroom = generate_class(course, Path(tmp), args.class_size)
+            batch = {jobs: batch_seconds(classroom, jobs) for jobs in (1, 2)}
+        results["batch"] = {
+            "submissions": args.class_size,
+            "exercises_each": len(everything),
+            "j1_s": round(batch[1], 1),
+            "j2_s": round(batch[2], 1),
+            "j2_submissions_per_minute": round(args.class_size / batch[2] * 60, 1),
+        }
 
     print(f"machine: {results['machine']}")
     print(f"\n{'exercise':22} {'floor':>7} {'grader':>7} {'check50':>8} {'grader/floor':>13} {'grader/check50':>15}")
@@ -184,6 +223,8 @@ def main() -> None:
     print(f"\nfull submission ({len(everything)} exercises): floor {floor_all:.2f} s, grader -j1 {ours_all_1:.2f} s, "
           f"-j{os.cpu_count()} {ours_all:.2f} s")
     print(f"worker memory: {results['worker_memory']}")
+    if "batch" in results:
+        print(f"batch: {results['batch']}")
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {args.json}")
 
