@@ -26,6 +26,7 @@ import sys
 import tempfile
 import traceback
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -361,14 +362,18 @@ class Worker:
 
     # -- serving
 
-    def _serve(self) -> None:
-        handlers = {
+    def handlers(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
+        """The judge's operations by name (the benchmark's floor calls them in-process)."""
+        return {
             "request": self._request,
             "snapshot": lambda _message: {"snapshot": self.snapshot()},
             "url_for": self._url_for,
             "call": self._call,
             "assign": self._assign,
         }
+
+    def _serve(self) -> None:
+        handlers = self.handlers()
         while True:
             try:
                 message = protocol.recv(self.sock)

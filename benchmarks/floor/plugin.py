@@ -46,12 +46,7 @@ class InProcessWorker:
         flask.got_request_exception.connect(self.worker._on_request_exception, self.worker.app, weak=False)
         self.hello = {"ok": True, "snapshot": self.worker.snapshot()}
         self.dead = None
-        self.handlers = {
-            "request": self.worker._request,
-            "snapshot": lambda _m: {"snapshot": self.worker.snapshot()},
-            "url_for": self.worker._url_for,
-            "call": self.worker._call,
-        }
+        self.handlers = self.worker.handlers()
 
     def exchange(self, message: dict[str, Any], timeout: float, what: str) -> dict[str, Any]:
         return self.handlers[message["op"]](message)
