@@ -236,3 +236,34 @@ def test_long_tracebacks_and_output_are_cut_with_a_visible_marker_keeping_the_en
     assert "RecursionError: maximum recursion depth exceeded" in text
     assert "[... 700 more characters cut]" in text
     assert len(text.splitlines()) < 80
+
+
+def test_typical_mistakes_in_09_and_13_show_request_expected_and_actual(tmp_path):
+    root = write_submission(
+        tmp_path / "submission",
+        {
+            # 09: one counter for everybody instead of one per session.
+            "09_sessions/app.py": solution("09_sessions").replace(
+                'def visit():\n    session["visits"] = session.get("visits", 0) + 1\n    return f"Visits: {session[\'visits\']}"',
+                'def visit():\n    global VISITS\n    VISITS += 1\n    return f"Visits: {VISITS}"',
+            ).replace("app = Flask(__name__)", "app = Flask(__name__)\nVISITS = 0"),
+            # 13: the 404 handler forgets its status code, so it answers 200.
+            "13_errors/app.py": solution("13_errors").replace(
+                'return {"error": "not found"}, 404', 'return {"error": "not found"}'
+            ),
+        },
+    )
+    run = CliRunner().invoke(main, ["--course", str(ROOT), "check", "09", "13", "--root", str(root)])
+    output = run.output
+    assert run.exit_code == 1, output
+
+    independent = feedback_of(output, "clients_independent")
+    assert "Request:   1. client A: GET /visit → 200 OK, body 'Visits: 1'" in independent
+    assert "client B: GET /visit" in independent
+    assert "Expected:  'Visits: 1'" in independent
+    assert "Actual:    200 OK" in independent and "body 'Visits: 2'" in independent
+
+    unknown = feedback_of(output, "unknown_url")
+    assert "Request:   GET /" in unknown
+    assert "Expected:  status 404" in unknown
+    assert "Actual:    200 OK" in unknown
