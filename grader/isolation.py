@@ -343,7 +343,8 @@ class Jail:
             os.symlink(target, f"{root}/dev/{name}")
         os.mkdir(f"{root}/proc")
         mount("proc", f"{root}/proc", "proc", MS_NOSUID | MS_NODEV)  # this PID namespace's
-        os.mkdir(f"{root}/tmp")
+        # Already there when the grader itself lives under /tmp (its package is bound above).
+        os.makedirs(f"{root}/tmp", exist_ok=True)
         os.chmod(f"{root}/tmp", 0o1777)
         inside = Path(root + str(workdir))
         inside.mkdir(parents=True)
