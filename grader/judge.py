@@ -110,17 +110,7 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
                 hidden=spec.hidden,
             )
         )
-    return ExerciseResult(
-        id=exercise.id,
-        number=exercise.number,
-        slug=exercise.slug,
-        title=exercise.title,
-        concept=exercise.concept,
-        status="graded",
-        score=sum(check.points for check in checks),
-        max_score=exercise.max_score,
-        checks=checks,
-    )
+    return ExerciseResult.of(exercise, checks)
 
 
 def main() -> int:

@@ -56,6 +56,22 @@ class ExerciseResult:
         return self.status == "graded" and self.score == self.max_score
 
     @classmethod
+    def of(cls, exercise: Exercise, checks: list[CheckResult], status: str = "graded", message: str = "") -> ExerciseResult:
+        """The result of ``exercise`` with these ``checks``, scored from them."""
+        return cls(
+            id=exercise.id,
+            number=exercise.number,
+            slug=exercise.slug,
+            title=exercise.title,
+            concept=exercise.concept,
+            status=status,
+            score=sum(check.points for check in checks),
+            max_score=exercise.max_score,
+            message=message,
+            checks=checks,
+        )
+
+    @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ExerciseResult:
         return cls(
             **{key: value for key, value in data.items() if key != "checks"},
@@ -122,23 +138,13 @@ class SubmissionResult:
 def errored(exercise: Exercise, problem: str) -> ExerciseResult:
     """An exercise that could not be graded: every check an error, score zero."""
     first_line = problem.splitlines()[0] if problem else ""
-    return ExerciseResult(
-        id=exercise.id,
-        number=exercise.number,
-        slug=exercise.slug,
-        title=exercise.title,
-        concept=exercise.concept,
-        status="error",
-        score=0.0,
-        max_score=exercise.max_score,
-        message=problem,
-        checks=[
-            CheckResult(
-                check.name, check.description, "error", 0.0, check.points, first_line, hint=check.hint, hidden=check.hidden
-            )
-            for check in exercise.checks
-        ],
-    )
+    checks = [
+        CheckResult(
+            check.name, check.description, "error", 0.0, check.points, first_line, hint=check.hint, hidden=check.hidden
+        )
+        for check in exercise.checks
+    ]
+    return ExerciseResult.of(exercise, checks, status="error", message=problem)
 
 
 def _conceal(checks: list[CheckResult]) -> list[CheckResult]:
