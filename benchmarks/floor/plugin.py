@@ -23,7 +23,9 @@ from typing import Any
 import flask
 import pytest
 
-import grader.plugin  # noqa: F401  (registers and loads the grader's Hypothesis profile)
+# The grader's own app, client and main_app fixtures, built on the spawn_app below;
+# importing the plugin also loads the grader's Hypothesis profile.
+from grader.plugin import app, client, main_app  # noqa: F401
 from grader.client import LearnerApp
 from grader.course import Course
 from grader.worker import RunRecorder, Worker
@@ -84,25 +86,11 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
 
     def spawn(mode: str = "import", module_name: str = "app") -> LearnerApp:
         worker = InProcessWorker(workdir, mode, module_name)
-        app = LearnerApp(worker, _snapshot=dict(worker.hello["snapshot"]))  # type: ignore[arg-type]
-        opened.append(app)
-        return app
+        learner_app = LearnerApp(worker, _snapshot=dict(worker.hello["snapshot"]))  # type: ignore[arg-type]
+        opened.append(learner_app)
+        return learner_app
 
     yield spawn
-    for app in opened:
-        app.close()
+    for learner_app in opened:
+        learner_app.close()
 
-
-@pytest.fixture
-def app(spawn_app: Callable[..., LearnerApp]) -> LearnerApp:
-    return spawn_app()
-
-
-@pytest.fixture
-def client(app: LearnerApp):
-    return app.test_client()
-
-
-@pytest.fixture
-def main_app(spawn_app: Callable[..., LearnerApp]) -> LearnerApp:
-    return spawn_app(mode="main")
