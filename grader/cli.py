@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from grader import __version__, gradescope, junit, report
-from grader.batch import FORMATS, BatchError, Shard, merge, plan, run_batch
+from grader import __version__, report
+from grader.classroom import gradescope, junit
+from grader.classroom.batch import FORMATS, BatchError, Shard, merge, plan, run_batch
 from grader.course import Course
 from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT, grade, verify

@@ -18,7 +18,7 @@ An exercise folder ``exercises/NN_slug/`` holds ``README.md``, the starter
         reason: "..."                #   and why (the audit report shows the reason)
 
 A check is a function ``test_NAME`` in ``checks.py``; its name is ``NAME``. A
-mutant id is ``OPERATOR:LINE:HASH`` (see :mod:`grader.mutants`).
+mutant id is ``OPERATOR:LINE:HASH`` (see :mod:`grader.audit.mutants`).
 
 An instructor's hidden checks for the exercise live in a folder of their own
 (``HIDDEN/NN_slug/checks.py``, see :meth:`Exercise.with_hidden_checks`), with an

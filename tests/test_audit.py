@@ -9,10 +9,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from grader.audit import AuditResult, ExerciseAudit, MutantOutcome, _exercise_audit, render
+from grader.audit.run import AuditResult, ExerciseAudit, MutantOutcome, _exercise_audit, render
 from grader.cli import main
 from grader.exercise import EquivalentMutant, Exercise
-from grader.mutants import Mutant, make_mutants
+from grader.audit.mutants import Mutant, make_mutants
 from grader.results import CheckResult, ExerciseResult
 from tests.conftest import ROOT
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.batch import BatchError, Manifest, Shard, merge
+from grader.classroom.batch import BatchError, Manifest, Shard, merge
 from grader.results import errored
 from grader.results import SubmissionResult
 from tests.conftest import ROOT, live_tasks_named, solution, write_submission

@@ -83,7 +83,7 @@ def test_a_broken_autograder_still_writes_a_results_file(tmp_path):
     autograder = tmp_path / "autograder"
     (autograder / "source").mkdir(parents=True)  # no config: the export was damaged
     ran = subprocess.run(
-        [sys.executable, "-m", "grader.gradescope", str(autograder)],
+        [sys.executable, "-m", "grader.classroom.gradescope", str(autograder)],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )
     assert ran.returncode == 0

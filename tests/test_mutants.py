@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from grader.exercise import MUTANT_ID
-from grader.mutants import Mutant, make_mutants, python_mutants
-from grader.operators import MUST_KILL, OPERATORS
+from grader.audit.mutants import Mutant, make_mutants, python_mutants
+from grader.audit.operators import MUST_KILL, OPERATORS
 from tests.conftest import ROOT
 
 # One app touching every concept of the catalogue; comments must survive in every mutant.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.submissions import MAX_BYTES, MAX_FILES, Submission, UnsafeSubmission, discover, find_root, opened, unpack
+from grader.classroom.submissions import MAX_BYTES, MAX_FILES, Submission, UnsafeSubmission, discover, find_root, opened, unpack
 from tests.conftest import write_submission
 from tests.make_class import plain_entry, symlink_entry
 

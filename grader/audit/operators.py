@@ -5,7 +5,7 @@ a value put into HTML unescaped, a hook that forgets to return, ...) or a generi
 (a string literal, an int off by one). :func:`python_changes` finds every place in a
 module's syntax tree where an operator applies and says what to put there;
 :func:`template_changes` does the same on a Jinja template's text.
-:mod:`grader.mutants` turns each change into a mutant file.
+:mod:`grader.audit.mutants` turns each change into a mutant file.
 
 Operators mutate what the learner writes, and only where the mistake is one the learner
 could make: rule strings get converter and slash mutants, not typos that Werkzeug

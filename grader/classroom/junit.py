@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from grader import gradebook, report
+from grader import report
+from grader.classroom import gradebook
 from grader.results import SubmissionResult
 
 #: Characters XML 1.0 cannot hold (learner output may print them).

@@ -11,7 +11,7 @@ so learners see neither their output nor, while any are hidden, the total.
 
 The zip holds ``flask-grader/`` (this package and the chosen exercises), the hidden checks
 (``hidden-checks/``) and ``autograder.json``, which says what to grade. On Gradescope,
-``run_autograder`` runs ``python -m grader.gradescope /autograder``.
+``run_autograder`` runs ``python -m grader.classroom.gradescope /autograder``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from grader import report
 from grader.course import Course
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox import PACKAGE_PARENT
-from grader.submissions import Submission, grade_submission
+from grader.classroom.submissions import Submission, grade_submission
 
 HIDDEN_VISIBILITY = "after_due_date"
 HIDDEN_VISIBILITIES = ("after_due_date", "hidden")
@@ -54,7 +54,7 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="$ROOT/venv/bin/python"
 [ -x "$PYTHON" ] || PYTHON=python3
 cd "$ROOT"
-PYTHONPATH="$ROOT/source/flask-grader" exec "$PYTHON" -m grader.gradescope "$ROOT"
+PYTHONPATH="$ROOT/source/flask-grader" exec "$PYTHON" -m grader.classroom.gradescope "$ROOT"
 """
 
 
@@ -155,7 +155,7 @@ def _tree(folder: Path, prefix: str) -> dict[str, Path]:
 
 
 def main() -> int:
-    """``python -m grader.gradescope ROOT``: grade ROOT/submission into ROOT/results/results.json."""
+    """``python -m grader.classroom.gradescope ROOT``: grade ROOT/submission into ROOT/results/results.json."""
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "/autograder")
     results = root / "results"
     results.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Mutants: wrong versions of a reference solution, one mistake each.
 
-:func:`make_mutants` applies every operator of :mod:`grader.operators` wherever it fits
+:func:`make_mutants` applies every operator of :mod:`grader.audit.operators` wherever it fits
 in an exercise's solution files (Python modules and templates) and returns one
 :class:`Mutant` per distinct mutated file.
 
@@ -21,7 +21,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.operators import MUST_KILL, OPERATORS, Change, python_changes, template_changes
+from grader.audit.operators import MUST_KILL, OPERATORS, Change, python_changes, template_changes
 
 TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2", ".xml", ".txt")
 

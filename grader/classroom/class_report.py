@@ -16,7 +16,8 @@ from pathlib import Path
 
 import jinja2
 
-from grader import gradebook, report
+from grader import report
+from grader.classroom import gradebook
 from grader.results import SubmissionResult
 
 #: Bars of the score histogram: 0-10 %, 10-20 %, ..., 90-100 %.
@@ -115,7 +116,7 @@ def rate_bars(stats: list[CheckStats], width: float = 320, row: float = 22) -> l
 
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("grader", "templates"),
+        loader=jinja2.PackageLoader("grader.classroom", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

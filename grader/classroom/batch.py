@@ -1,11 +1,11 @@
 """Batch grading: a whole class in one command, in parallel, resumable, in shards.
 
-:func:`run_batch` grades every submission in a folder (see :mod:`grader.submissions`),
+:func:`run_batch` grades every submission in a folder (see :mod:`grader.classroom.submissions`),
 ``jobs`` judges at a time, each within a time limit, and writes into the output folder::
 
     batch.json                  what the run graded: exercises, shard, learners, formats
     results/LEARNER.json        each learner's full result (the core schema; instructors only)
-    gradebook.csv               one row per learner (see grader.gradebook)
+    gradebook.csv               one row per learner (see grader.classroom.gradebook)
     feedback/LEARNER.txt        what the learner may read: hidden checks are only counted
     report/index.html           the class report, with report/learners/LEARNER.html
     gradescope/LEARNER/results.json, junit/LEARNER.xml     with those formats
@@ -26,12 +26,13 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from grader import class_report, gradebook, gradescope, junit, report
+from grader import report
+from grader.classroom import class_report, gradebook, gradescope, junit
 from grader.course import Course
 from grader.grading import GradingCancelled
 from grader.isolation import Policy
 from grader.results import SubmissionResult
-from grader.submissions import Submission, discover, grade_submission
+from grader.classroom.submissions import Submission, discover, grade_submission
 
 MANIFEST = "batch.json"
 FORMATS = ("gradescope", "junit")

@@ -1,6 +1,6 @@
 """The check audit: how many wrong solutions do an exercise's checks catch?
 
-:func:`audit` makes the mutants of each reference solution (:mod:`grader.mutants`) and
+:func:`audit` makes the mutants of each reference solution (:mod:`grader.audit.mutants`) and
 grades each exactly as a learner's submission is graded (:func:`grader.grading.grade`:
 a judge process, the sandbox). A mutant is *killed* when at least one check does not
 pass. A mutant that gets full marks *survives*: the checks miss that mistake, unless
@@ -28,7 +28,7 @@ from typing import Any
 from grader.course import Course, submission_folder
 from grader.exercise import Exercise
 from grader.grading import SUBMISSION_TIMEOUT, grade
-from grader.mutants import Mutant, make_mutants
+from grader.audit.mutants import Mutant, make_mutants
 from grader.results import ExerciseResult
 
 MIN_KILL_RATE = 0.95
