@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +61,9 @@ def timed(command: list[str], runs: int, cwd: Path = ROOT, expect_ok: bool = Tru
         done = subprocess.run(command, cwd=cwd, env=env(), capture_output=True, text=True)
         elapsed = time.perf_counter() - started
         if expect_ok and done.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+            raise SystemExit(
+                f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+            )
         if attempt:  # the first run warms caches (Hypothesis's Unicode tables, the page cache)
             samples.append(elapsed)
     return statistics.median(samples)
@@ -69,7 +71,17 @@ def timed(command: list[str], runs: int, cwd: Path = ROOT, expect_ok: bool = Tru
 
 def floor_command(exercises: list[str]) -> list[str]:
     checks = [str(ROOT / "exercises" / exercise / "checks.py") for exercise in exercises]
-    return [sys.executable, "-m", "pytest", *checks, *judge.PYTEST_ARGS, "--rootdir", str(ROOT), "-p", "benchmarks.floor.plugin"]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *checks,
+        *judge.PYTEST_ARGS,
+        "--rootdir",
+        str(ROOT),
+        "-p",
+        "benchmarks.floor.plugin",
+    ]
 
 
 def grader_command(exercises: list[str], jobs: int = 1) -> list[str]:
@@ -152,12 +164,21 @@ def batch_seconds(classroom: Path, jobs: int) -> float:
 
 
 def machine() -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
-    memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
     from importlib.metadata import version
 
     return {
-        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cpu": cpu,
         "cores": str(os.cpu_count()),
         "memory_gib": f"{int(memory) / 1024 / 1024:.0f}",
@@ -191,8 +212,14 @@ def main() -> None:
     ours_all = timed(grader_command(everything, jobs=os.cpu_count() or 1), args.runs)
 
     results["single_exercise"] = [
-        {"exercise": e, "floor_s": round(f, 3), "grader_s": round(o, 3), "check50_s": round(t, 3) if t else None,
-         "grader_over_floor": round(o / f, 2), "grader_over_check50": round(o / t, 2) if t else None}
+        {
+            "exercise": e,
+            "floor_s": round(f, 3),
+            "grader_s": round(o, 3),
+            "check50_s": round(t, 3) if t else None,
+            "grader_over_floor": round(o / f, 2),
+            "grader_over_check50": round(o / t, 2) if t else None,
+        }
         for e, f, o, t in rows
     ]
     results["full_submission"] = {
@@ -220,8 +247,10 @@ def main() -> None:
         c50 = f"{t:8.2f}" if t else "       -"
         ratio = f"{o / t:15.2f}" if t else "              -"
         print(f"{e:22} {f:7.2f} {o:7.2f} {c50} {o / f:13.2f} {ratio}")
-    print(f"\nfull submission ({len(everything)} exercises): floor {floor_all:.2f} s, grader -j1 {ours_all_1:.2f} s, "
-          f"-j{os.cpu_count()} {ours_all:.2f} s")
+    print(
+        f"\nfull submission ({len(everything)} exercises): floor {floor_all:.2f} s, grader -j1 {ours_all_1:.2f} s, "
+        f"-j{os.cpu_count()} {ours_all:.2f} s"
+    )
     print(f"worker memory: {results['worker_memory']}")
     if "batch" in results:
         print(f"batch: {results['batch']}")

@@ -96,8 +96,10 @@ def layer_costs(rounds: int) -> dict[str, list[float]]:
         config = isolation.Config(str(sandbox._scratch), str(ROOT / "grader"), cgroups={})
         own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
         for index in range(rounds):
-            for name, fork in (("fork", os.fork), ("fork into a new PID namespace",
-                                                    lambda: isolation.fork_into_new_pid_namespace(own_pid_ns))):
+            for name, fork in (
+                ("fork", os.fork),
+                ("fork into a new PID namespace", lambda: isolation.fork_into_new_pid_namespace(own_pid_ns)),
+            ):
                 read, write = os.pipe()
                 started = time.perf_counter()
                 pid = fork()

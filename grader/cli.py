@@ -17,11 +17,11 @@ from grader.classroom.batch import FORMATS, BatchError, Shard, merge, plan, run_
 from grader.course import Course
 from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT, grade, verify
+from grader.isolation import Policy, describe, missing_essentials
 from grader.progress import Progress, first_to_do, render_next, render_overview
+from grader.sandbox import probe_layers
 from grader.style import Style
 from grader.workspace import shown
-from grader.isolation import Policy, describe, missing_essentials
-from grader.sandbox import probe_layers
 
 COURSE_HELP = "The course folder (default: found from the working directory)."
 
@@ -114,9 +114,20 @@ def list_exercises(course_path: Path | None) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="A submission laid out like exercises/ (default: the course's exercises/).",
 )
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True)
-@click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds for the whole submission.")
-@click.option("-j", "--jobs", type=int, default=os.cpu_count() or 1, show_default="the number of cores", help="Judge processes side by side.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True
+)
+@click.option(
+    "--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds for the whole submission."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=int,
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Judge processes side by side.",
+)
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
@@ -169,7 +180,7 @@ def verify_command(course_path: Path | None, hidden_checks: Path | None) -> None
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     _exercises(course)
     problems, solutions, starters = verify(course)
-    for solution, starter in zip(solutions.exercises, starters.exercises):
+    for solution, starter in zip(solutions.exercises, starters.exercises, strict=True):
         ok = solution.passed and starter.score == 0
         click.echo(
             f"{'ok ' if ok else 'BAD'} {solution.id:22} solution {solution.score:g}/{solution.max_score:g}"
@@ -185,12 +196,19 @@ def verify_command(course_path: Path | None, hidden_checks: Path | None) -> None
 @main.command("audit")
 @click.argument("exercises", nargs=-1)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Judges side by side (default: the number of cores).")
-@click.option("--min-kill-rate", type=click.FloatRange(0, 1), default=0.95, show_default=True, help="For every exercise.")
+@click.option(
+    "--min-kill-rate", type=click.FloatRange(0, 1), default=0.95, show_default=True, help="For every exercise."
+)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--survivors", is_flag=True, help="List only the mutants that survived or are marked equivalent.")
 @click.pass_obj
 def audit_command(
-    course_path: Path | None, exercises: tuple[str, ...], jobs: int | None, min_kill_rate: float, output_format: str, survivors: bool
+    course_path: Path | None,
+    exercises: tuple[str, ...],
+    jobs: int | None,
+    min_kill_rate: float,
+    output_format: str,
+    survivors: bool,
 ) -> None:
     """Grade mutants of the reference solutions of EXERCISES (default all): do the checks catch them?
 
@@ -203,15 +221,20 @@ def audit_command(
     chosen = _exercises(course)
     if exercises:
         chosen = [course.resolve(name) for name in exercises]
-        unknown = [name for name, found in zip(exercises, chosen) if found is None]
+        unknown = [name for name, found in zip(exercises, chosen, strict=True) if found is None]
         if unknown:
-            raise click.ClickException(f"There is no exercise named {unknown[0]!r}: `flask-grader list` shows them all.")
+            raise click.ClickException(
+                f"There is no exercise named {unknown[0]!r}: `flask-grader list` shows them all."
+            )
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\rgraded {done}/{total} submission roots", err=True, nl=done == total)
 
     result = audit.audit(
-        course, list(dict.fromkeys(chosen)), jobs=jobs, min_kill_rate=min_kill_rate,
+        course,
+        list(dict.fromkeys(chosen)),
+        jobs=jobs,
+        min_kill_rate=min_kill_rate,
         progress=progress if sys.stderr.isatty() else None,
     )
     click.echo(result.to_json() if output_format == "json" else audit.render(result, survivors_only=survivors))
@@ -355,9 +378,18 @@ def batch(
     with click.progressbar(length=len(chosen), label="Grading", file=sys.stderr) as bar:
         try:
             run = run_batch(
-                course, chosen, out, exercise_ids,
-                jobs=jobs, timeout=timeout, shard=slice_, regrade=regrade, formats=formats,
-                hidden_visibility=hidden_visibility, policy=policy, on_done=lambda learner: bar.update(1),
+                course,
+                chosen,
+                out,
+                exercise_ids,
+                jobs=jobs,
+                timeout=timeout,
+                shard=slice_,
+                regrade=regrade,
+                formats=formats,
+                hidden_visibility=hidden_visibility,
+                policy=policy,
+                on_done=lambda learner: bar.update(1),
             )
         except KeyboardInterrupt:
             raise click.ClickException(

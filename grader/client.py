@@ -167,7 +167,9 @@ class Client:
         follow_redirects: bool = False,
         timeout: float | None = None,
     ) -> Response:
-        header_list = [(str(k), str(v)) for k, v in (headers.items() if isinstance(headers, Mapping) else headers or [])]
+        header_list = [
+            (str(k), str(v)) for k, v in (headers.items() if isinstance(headers, Mapping) else headers or [])
+        ]
         message: dict[str, Any] = {
             "op": "request",
             "client": self._id,

@@ -43,8 +43,7 @@ class Course:
         if explicit or os.environ.get(ENV_ROOT):
             raise ExerciseError(f"{candidates[0]}: not a course (no exercises/NN_slug/{METADATA} inside)")
         raise ExerciseError(
-            "No course found: run flask-grader inside the flask-grader folder, "
-            f"or set {ENV_ROOT} to it."
+            f"No course found: run flask-grader inside the flask-grader folder, or set {ENV_ROOT} to it."
         )
 
     def exercises(self) -> list[Exercise]:

@@ -141,10 +141,7 @@ class WorkerTimeout(Exception):
 
     @staticmethod
     def explain(what: str, seconds: float) -> str:
-        return (
-            f"Timed out after {seconds:g} s while {what}: look for an endless loop "
-            "or a call that waits forever."
-        )
+        return f"Timed out after {seconds:g} s while {what}: look for an endless loop or a call that waits forever."
 
 
 class CheckTimeout(WorkerTimeout):

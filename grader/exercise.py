@@ -272,7 +272,9 @@ class _Fields:
                 raise self._error(where, "must be a mapping with exactly the keys id and reason")
             mutant_id, reason = entry["id"], entry["reason"]
             if not isinstance(mutant_id, str) or not MUTANT_ID.match(mutant_id.strip()):
-                raise self._error(where, f"id must look like OPERATOR:LINE:HASH (as the audit shows it), got {mutant_id!r}")
+                raise self._error(
+                    where, f"id must look like OPERATOR:LINE:HASH (as the audit shows it), got {mutant_id!r}"
+                )
             if not isinstance(reason, str) or not reason.strip():
                 raise self._error(where, "reason must say why no check can tell this mutant from the solution")
             if mutant_id.strip() in marks:

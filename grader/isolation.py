@@ -338,8 +338,12 @@ class Jail:
             _bind(path, root + path, readonly=True)
         for device in ("null", "zero", "full", "random", "urandom"):
             _bind(f"/dev/{device}", f"{root}/dev/{device}", readonly=False)
-        for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
-                             ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+        for name, target in (
+            ("fd", "/proc/self/fd"),
+            ("stdin", "/proc/self/fd/0"),
+            ("stdout", "/proc/self/fd/1"),
+            ("stderr", "/proc/self/fd/2"),
+        ):
             os.symlink(target, f"{root}/dev/{name}")
         os.mkdir(f"{root}/proc")
         mount("proc", f"{root}/proc", "proc", MS_NOSUID | MS_NODEV)  # this PID namespace's
@@ -363,10 +367,23 @@ def readonly_paths(grader_dir: str) -> list[str]:
     import site
 
     candidates = [
-        sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-        os.path.dirname(os.path.realpath(sys.executable)), *site.getsitepackages(),
-        "/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/local/lib", "/lib", "/lib64", "/lib32",
-        "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo", grader_dir,
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)),
+        *site.getsitepackages(),
+        "/usr/lib",
+        "/usr/lib64",
+        "/usr/lib32",
+        "/usr/local/lib",
+        "/lib",
+        "/lib64",
+        "/lib32",
+        "/etc/ld.so.cache",
+        "/etc/localtime",
+        "/usr/share/zoneinfo",
+        grader_dir,
     ]
     chosen: list[str] = []
     for path in sorted({os.path.normpath(p) for p in candidates if os.path.lexists(p)}):
@@ -543,43 +560,71 @@ def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd:
     for name in ("pids-cgroup", "memory-cgroup"):  # checked first: /proc/self/cgroup goes with the root
         if name in applied:
             ok = _in_cgroup(config.cgroups[name])
-            setting = (f"{limits.submission_processes} processes" if name == "pids-cgroup"
-                       else f"{limits.submission_memory // MiB} MiB of memory")
-            found[name] = (ok, f"all workers of one submission together: at most {setting}"
-                           if ok else f"joining {config.cgroups[name]} had no effect")
+            setting = (
+                f"{limits.submission_processes} processes"
+                if name == "pids-cgroup"
+                else f"{limits.submission_memory // MiB} MiB of memory"
+            )
+            found[name] = (
+                ok,
+                f"all workers of one submission together: at most {setting}"
+                if ok
+                else f"joining {config.cgroups[name]} had no effect",
+            )
     jail = Jail(config, [name for name in wanted if name != "pid-namespace"], strict=False)
     uid = jail.enter(Path(config.scratch, "probe"), [], [keep_fd])
     for name, reason in jail.failures.items():
         found[name] = (False, reason)
     if "pid-namespace" in wanted:
         ok = os.getpid() == 1
-        found["pid-namespace"] = (ok, "one per worker: killing the worker kills every process it started"
-                                  if ok else f"the probe is pid {os.getpid()}, not 1")
+        found["pid-namespace"] = (
+            ok,
+            "one per worker: killing the worker kills every process it started"
+            if ok
+            else f"the probe is pid {os.getpid()}, not 1",
+        )
     if "network-namespace" in applied:
         ok, what = _loopback_unreachable()
-        found["network-namespace"] = (ok, "shared by a submission's workers: no network, not even 127.0.0.1"
-                                      if ok else what)
+        found["network-namespace"] = (
+            ok,
+            "shared by a submission's workers: no network, not even 127.0.0.1" if ok else what,
+        )
     if "mount-namespace" in jail.active:
         visible = sorted(os.listdir("/"))
         beside_grader = os.listdir(os.path.dirname(config.grader_dir))  # the course, when run from it
         ok = not os.path.exists("/etc/passwd") and beside_grader == [os.path.basename(config.grader_dir)]
-        found["mount-namespace"] = (ok, f"/ is a {limits.disk // MiB} MiB tmpfs with the worker's folder, "
-                                        "/tmp, /proc and, read-only, the interpreter and libraries"
-                                    if ok else f"the machine's files are visible: / holds {visible}")
+        found["mount-namespace"] = (
+            ok,
+            f"/ is a {limits.disk // MiB} MiB tmpfs with the worker's folder, "
+            "/tmp, /proc and, read-only, the interpreter and libraries"
+            if ok
+            else f"the machine's files are visible: / holds {visible}",
+        )
     if "rlimits" in jail.active:
         ok = resource.getrlimit(resource.RLIMIT_AS)[0] == limits.address_space
-        found["rlimits"] = (ok, f"per worker: {limits.cpu_seconds} s CPU, {limits.address_space // MiB} MiB "
-                                f"memory, files up to {limits.file_size // MiB} MiB, {limits.open_files} "
-                                f"open files, {limits.processes} processes, no core files"
-                            if ok else "setrlimit had no effect")
+        found["rlimits"] = (
+            ok,
+            f"per worker: {limits.cpu_seconds} s CPU, {limits.address_space // MiB} MiB "
+            f"memory, files up to {limits.file_size // MiB} MiB, {limits.open_files} "
+            f"open files, {limits.processes} processes, no core files"
+            if ok
+            else "setrlimit had no effect",
+        )
     if "uid" in jail.active:
         ok = os.getresuid() == (uid, uid, uid)
-        found["uid"] = (ok, "each worker has a uid of its own, without privileges (set-uid programs "
-                            "included)" if ok else "the uid did not change")
+        found["uid"] = (
+            ok,
+            "each worker has a uid of its own, without privileges (set-uid programs included)"
+            if ok
+            else "the uid did not change",
+        )
     elif "uid" in jail.failures and "mount-namespace" not in jail.active:
-        found["uid"] = (False, f"an unprivileged uid cannot read the interpreter or its folder "
-                               f"({jail.failures['uid']}), and without the mount namespace nothing "
-                               "can show them to it")
+        found["uid"] = (
+            False,
+            f"an unprivileged uid cannot read the interpreter or its folder "
+            f"({jail.failures['uid']}), and without the mount namespace nothing "
+            "can show them to it",
+        )
     return found
 
 

@@ -26,18 +26,24 @@ from grader.sandbox import Sandbox
 PYTEST_ARGS = [
     "-q",
     "--no-header",
-    "-p", "no:cacheprovider",  # nothing written next to the checks
-    "-p", "no:randomly",  # test order and seeds stay the grader's
+    "-p",
+    "no:cacheprovider",  # nothing written next to the checks
+    "-p",
+    "no:randomly",  # test order and seeds stay the grader's
     # Learner code never runs here, so these have nothing to catch; they would
     # run gc.collect() after every check (~25 ms each).
-    "-p", "no:unraisableexception",
-    "-p", "no:threadexception",
+    "-p",
+    "no:unraisableexception",
+    "-p",
+    "no:threadexception",
     "--noconftest",
     "--import-mode=importlib",
     # Checks report through expect()/fail(); rewriting asserts would cost ~0.15 s a run.
     "--assert=plain",
-    "-c", str(Path(__file__).with_name("judge.ini")),
-    "-W", "ignore::DeprecationWarning",
+    "-c",
+    str(Path(__file__).with_name("judge.ini")),
+    "-W",
+    "ignore::DeprecationWarning",
 ]
 
 

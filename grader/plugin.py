@@ -232,4 +232,3 @@ def falsifying_example(notes: list[str], fixtures: list[str]) -> str:
                     shown.append("\n".join(lines))
             return "\n".join(shown)
     return ""
-

@@ -183,7 +183,10 @@ def render_overview(standings: list[Standing], style: Style = PLAIN, *, with_nex
     passed = sum(s.done for s in standings)
     points = sum(s.score or 0 for s in standings)
     total = sum(s.exercise.max_score for s in standings)
-    lines = [style.label(f"Your progress: {passed} of {len(standings)} exercises passed, {points:g}/{total:g} points"), ""]
+    lines = [
+        style.label(f"Your progress: {passed} of {len(standings)} exercises passed, {points:g}/{total:g} points"),
+        "",
+    ]
     width = max((len(s.exercise.title) for s in standings), default=0)
     for s in standings:
         mark, colour = MARKS[s.state]

@@ -42,7 +42,9 @@ def render_exercise(
     ``root`` is the submission folder, used to name the app in ``flask --app``.
     """
     title = f"{exercise.id} · {exercise.title}" if exercise.title else exercise.id
-    score = style.paint(f"{exercise.score:g}/{exercise.max_score:g}", fg="green" if exercise.passed else "yellow", bold=True)
+    score = style.paint(
+        f"{exercise.score:g}/{exercise.max_score:g}", fg="green" if exercise.passed else "yellow", bold=True
+    )
     lines = [f"{style.label(title)}  {score}"]
     if exercise.status == "error":
         lines.append(_indent(cut_lines(exercise.message), 2))
@@ -85,7 +87,11 @@ def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None =
         if text:
             lines.append(_field(style, label, text))
     if check.example:
-        lines.append(_field(style, "Fails for", example_in_words(check.example) + " (the smallest failing input Hypothesis found)"))
+        lines.append(
+            _field(
+                style, "Fails for", example_in_words(check.example) + " (the smallest failing input Hypothesis found)"
+            )
+        )
     if details.get("traceback"):
         lines.append(style.label("Your code raised:"))
         lines.append(_indent(cut_lines(details["traceback"]), 2))
@@ -154,7 +160,9 @@ def _standard_page(line: str, raised: bool) -> str | None:
 def _field(style: Style, label: str, text: str) -> str:
     """``Label:   text``, with the text's further lines aligned under its first."""
     first, *rest = text.splitlines() or [""]
-    return "\n".join([style.label(f"{label + ':':{LABEL_WIDTH}}") + first, *(" " * LABEL_WIDTH + line for line in rest)])
+    return "\n".join(
+        [style.label(f"{label + ':':{LABEL_WIDTH}}") + first, *(" " * LABEL_WIDTH + line for line in rest)]
+    )
 
 
 def _indent(text: str, width: int) -> str:

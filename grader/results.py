@@ -56,7 +56,9 @@ class ExerciseResult:
         return self.status == "graded" and self.score == self.max_score
 
     @classmethod
-    def of(cls, exercise: Exercise, checks: list[CheckResult], status: str = "graded", message: str = "") -> ExerciseResult:
+    def of(
+        cls, exercise: Exercise, checks: list[CheckResult], status: str = "graded", message: str = ""
+    ) -> ExerciseResult:
         """The result of ``exercise`` with these ``checks``, scored from them."""
         return cls(
             id=exercise.id,

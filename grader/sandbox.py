@@ -177,8 +177,10 @@ class Sandbox:
         kills = isolation.oom_kills(self._cgroups)
         if kills > self._oom_kills:
             self._oom_kills = kills
-            return (f"It ran out of memory: a submission's apps may use "
-                    f"{self.limits.submission_memory // isolation.MiB} MiB together.")
+            return (
+                f"It ran out of memory: a submission's apps may use "
+                f"{self.limits.submission_memory // isolation.MiB} MiB together."
+            )
         return ""
 
     def close(self) -> None:
@@ -257,7 +259,7 @@ class Worker:
             if "too_large" not in reply:
                 return reply
             self.dead = ResponseTooLarge(what, int(reply["too_large"]))
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             self.dead = CheckTimeout(what, self.check_limit) if whole_check else WorkerTimeout(what, timeout)
         except protocol.MessageTooLarge as exc:
             self.dead = ResponseTooLarge(what, exc.limit)

@@ -27,8 +27,10 @@ def segment_text(min_size: int = 1, max_size: int = 20) -> st.SearchStrategy[str
 def html_text(min_size: int = 1, max_size: int = 20) -> st.SearchStrategy[str]:
     """Segment text rich in the characters HTML escaping is about."""
     special = st.sampled_from(["<", ">", "&", '"', "'", "<b>", "&amp;", "<script>"])
-    return st.lists(st.one_of(special, segment_text(1, 4)), min_size=1, max_size=6).map("".join).filter(
-        lambda s: min_size <= len(s) <= max_size * 3
+    return (
+        st.lists(st.one_of(special, segment_text(1, 4)), min_size=1, max_size=6)
+        .map("".join)
+        .filter(lambda s: min_size <= len(s) <= max_size * 3)
     )
 
 
@@ -101,8 +103,10 @@ def url_text(min_size: int = 1, max_size: int = 20) -> st.SearchStrategy[str]:
     For checks of URLs the app builds (``url_for`` quotes these; an f-string does not).
     """
     special = st.sampled_from(["%", "%41", "%2F", "?", "#", " ", "&", "=", "+", "é", "€"])
-    return st.lists(st.one_of(special, segment_text(1, 4)), min_size=1, max_size=6).map("".join).filter(
-        lambda s: min_size <= len(s) <= max_size * 3 and s.strip(".") != ""
+    return (
+        st.lists(st.one_of(special, segment_text(1, 4)), min_size=1, max_size=6)
+        .map("".join)
+        .filter(lambda s: min_size <= len(s) <= max_size * 3 and s.strip(".") != "")
     )
 
 
@@ -119,7 +123,9 @@ def not_naturals() -> st.SearchStrategy[str]:
     turn on such trivia.
     """
     typical = st.sampled_from(["a", "abc", "-1", "+1", "1.5", "1e3", "0x1", "one", "½", "1-2", "--"])
-    mixed = st.tuples(st.text("0123456789", max_size=3), st.sampled_from("abcxyz.-,!~*"), st.text("0123456789", max_size=3))
+    mixed = st.tuples(
+        st.text("0123456789", max_size=3), st.sampled_from("abcxyz.-,!~*"), st.text("0123456789", max_size=3)
+    )
     return st.one_of(typical, mixed.map("".join))
 
 
@@ -139,6 +145,8 @@ def json_values(max_leaves: int = 6) -> st.SearchStrategy[object]:
     )
     return st.recursive(
         scalars,
-        lambda children: st.lists(children, max_size=3) | st.dictionaries(json_strings(max_size=6), children, max_size=3),
+        lambda children: (
+            st.lists(children, max_size=3) | st.dictionaries(json_strings(max_size=6), children, max_size=3)
+        ),
         max_leaves=max_leaves,
     )

@@ -254,7 +254,9 @@ class Watch:
         elif isinstance(self.result, ExerciseResult):
             if self.result.status == "error":
                 parts.append("Your app does not load yet. Fix this first:")
-            parts.append(report.render_exercise(self.result, style, root=str(self.course.exercises_dir), all_feedback=False))
+            parts.append(
+                report.render_exercise(self.result, style, root=str(self.course.exercises_dir), all_feedback=False)
+            )
         elif isinstance(self.result, str):
             parts.append(self.result)
         if self.grading is not None:

@@ -113,12 +113,20 @@ def _worker_main(spec: dict[str, Any], sock_fd: int, jail: isolation.Jail) -> No
             jail.enter(workdir, spec["files"], [sock.fileno()])
         except isolation.FilesTooLarge as exc:
             limit = jail.limits.disk // 2 // isolation.MiB
-            _refuse(sock, "too_large", f"The files of this exercise are larger than the {limit} MiB "
-                    f"the grader copies for it (it stopped at {exc}).")
+            _refuse(
+                sock,
+                "too_large",
+                f"The files of this exercise are larger than the {limit} MiB "
+                f"the grader copies for it (it stopped at {exc}).",
+            )
             return
         except isolation.IsolationError as exc:
-            _refuse(sock, "sandbox", f"The grader could not sandbox your app ({exc}); this is a "
-                    "problem of the grading machine, not of your code.")
+            _refuse(
+                sock,
+                "sandbox",
+                f"The grader could not sandbox your app ({exc}); this is a "
+                "problem of the grading machine, not of your code.",
+            )
             return
         isolation.die_with_parent()  # again: Linux forgets it when the uid changes
         _clean_environment(workdir, tmp_visible="mount-namespace" in jail.active)
@@ -300,8 +308,7 @@ class Worker:
         if path.is_symlink() and not path.exists():
             raise LoadError(
                 "missing",
-                f"{path.name} is a link to {os.readlink(path)}, which the grader cannot see: "
-                "hand in the file itself.",
+                f"{path.name} is a link to {os.readlink(path)}, which the grader cannot see: hand in the file itself.",
             )
         try:
             namespace = self._execute(path)
@@ -351,8 +358,7 @@ class Worker:
         if "app" not in namespace:
             raise LoadError(
                 "no_app",
-                f"{filename} defines no variable named `app`: create the application "
-                "with `app = Flask(__name__)`.",
+                f"{filename} defines no variable named `app`: create the application with `app = Flask(__name__)`.",
             )
         raise LoadError(
             "not_flask",
@@ -501,9 +507,7 @@ class Worker:
         error_handlers = []
         for code, handlers in app.error_handler_spec.get(None, {}).items():
             for exc_class, func in handlers.items():
-                error_handlers.append(
-                    {"code": code, "exception": exc_class.__name__, "function": _name_of(func)}
-                )
+                error_handlers.append({"code": code, "exception": exc_class.__name__, "function": _name_of(func)})
         return {
             "import_name": app.import_name,
             "name": app.name,

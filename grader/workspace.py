@@ -67,7 +67,11 @@ class Workspace:
         """The starter files of ``exercise``, or None when they cannot be found."""
         kept = self.state_dir / "starters" / exercise.id
         if kept.is_dir():
-            return {path.relative_to(kept).as_posix(): path.read_bytes() for path in sorted(kept.rglob("*")) if path.is_file()}
+            return {
+                path.relative_to(kept).as_posix(): path.read_bytes()
+                for path in sorted(kept.rglob("*"))
+                if path.is_file()
+            }
         shipped = self._from_git(exercise)
         if shipped is not None:
             try:
@@ -88,8 +92,7 @@ class Workspace:
         starter = self.starter(exercise)
         if starter is None:
             raise LookupError(
-                f"The starter of {exercise.id} cannot be found: the course is not a git checkout "
-                "and no copy was kept."
+                f"The starter of {exercise.id} cannot be found: the course is not a git checkout and no copy was kept."
             )
         learners = self.files(exercise)
         backup = None
@@ -111,7 +114,15 @@ class Workspace:
 
     def _from_git(self, exercise: Exercise) -> Files | None:
         folder = exercise.path.relative_to(self.course.root).as_posix()
-        listed = _git(self.course.root, "ls-tree", "-r", "--name-only", "HEAD", "--", *(f"{folder}/{name}" for name in exercise.files))
+        listed = _git(
+            self.course.root,
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "HEAD",
+            "--",
+            *(f"{folder}/{name}" for name in exercise.files),
+        )
         if not listed:
             return None
         shipped: Files = {}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import glob
 import shutil
 import subprocess
-import glob
 import textwrap
 from pathlib import Path
 

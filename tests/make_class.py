@@ -89,8 +89,10 @@ class Learner:
             exercise = by_id[exercise_id]
             failed = self.failing.get(exercise_id, set())
             errored = self.problem or exercise_id in self.errors
-            scores[exercise_id] = 0.0 if errored else exercise.max_score - sum(
-                check.points for check in exercise.checks if check.name in failed
+            scores[exercise_id] = (
+                0.0
+                if errored
+                else exercise.max_score - sum(check.points for check in exercise.checks if check.name in failed)
             )
         return scores
 
@@ -126,8 +128,10 @@ def plain_entry(name: str, content: bytes | str) -> tuple[zipfile.ZipInfo, bytes
 
 def learners() -> list[Learner]:
     app02 = solution(EXERCISES[1])
-    alternative = {"01_app_instance": textwrap.dedent(ex01.ALTERNATIVES["import flask"]),
-                   "02_first_route": textwrap.dedent(ex02.ALTERNATIVES["add_url_rule"])}
+    alternative = {
+        "01_app_instance": textwrap.dedent(ex01.ALTERNATIVES["import flask"]),
+        "02_first_route": textwrap.dedent(ex02.ALTERNATIVES["add_url_rule"]),
+    }
     class_ = [
         Learner("correct-folder", "folder", correct()),
         Learner("correct-alternatives", "folder", correct(**alternative)),
@@ -150,36 +154,102 @@ def learners() -> list[Learner]:
         files, failing = mistake(exercise, name)
         class_.append(Learner("partial-" + name.replace(" ", "-").replace("<p>", "p"), layout, files, failing))
     class_ += [
-        Learner("broken-syntax", "folder", correct(**{"02_first_route": "def index(:\n"}),
-                errors={"02_first_route": "syntax error"}),
-        Learner("broken-missing-01", "folder", {"02_first_route/app.py": app02},
-                errors={"01_app_instance": "There is no folder 01_app_instance"}),
-        Learner("broken-empty", "folder", {"notes.txt": "I ran out of time."},
-                errors={e: "There is no folder" for e in EXERCISES}),
-        Learner("broken-misnamed-app", "zip", correct(**{"01_app_instance": "from flask import Flask\napplication = Flask(__name__)\n"}),
-                errors={"01_app_instance": "named `application`"}),
-        Learner("broken-import", "wrapped-zip", correct(**{"02_first_route": "import flask_nonexistent_module\n"}),
-                errors={"02_first_route": "ModuleNotFoundError"}),
-        Learner("hostile-import-loop", "folder", correct(**{"01_app_instance": "import time\nwhile True:\n    time.sleep(0.05)\n"}),
-                errors={"01_app_instance": "Timed out"}),
-        Learner("hostile-exit", "zip", correct(**{"02_first_route": "import os\nos._exit(0)\n"}),
-                errors={"02_first_route": "ended unexpectedly"}),
-        Learner("hostile-fake-results", "folder", correct(**{"02_first_route": FAKE_RESULTS}),
-                failing={"02_first_route": {"index", "about", "endpoints", "unknown_paths_404", "post_not_allowed", "head_and_options",
-                                            "about_is_stable", "index_is_a_paragraph"}}),
+        Learner(
+            "broken-syntax",
+            "folder",
+            correct(**{"02_first_route": "def index(:\n"}),
+            errors={"02_first_route": "syntax error"},
+        ),
+        Learner(
+            "broken-missing-01",
+            "folder",
+            {"02_first_route/app.py": app02},
+            errors={"01_app_instance": "There is no folder 01_app_instance"},
+        ),
+        Learner(
+            "broken-empty",
+            "folder",
+            {"notes.txt": "I ran out of time."},
+            errors={e: "There is no folder" for e in EXERCISES},
+        ),
+        Learner(
+            "broken-misnamed-app",
+            "zip",
+            correct(**{"01_app_instance": "from flask import Flask\napplication = Flask(__name__)\n"}),
+            errors={"01_app_instance": "named `application`"},
+        ),
+        Learner(
+            "broken-import",
+            "wrapped-zip",
+            correct(**{"02_first_route": "import flask_nonexistent_module\n"}),
+            errors={"02_first_route": "ModuleNotFoundError"},
+        ),
+        Learner(
+            "hostile-import-loop",
+            "folder",
+            correct(**{"01_app_instance": "import time\nwhile True:\n    time.sleep(0.05)\n"}),
+            errors={"01_app_instance": "Timed out"},
+        ),
+        Learner(
+            "hostile-exit",
+            "zip",
+            correct(**{"02_first_route": "import os\nos._exit(0)\n"}),
+            errors={"02_first_route": "ended unexpectedly"},
+        ),
+        Learner(
+            "hostile-fake-results",
+            "folder",
+            correct(**{"02_first_route": FAKE_RESULTS}),
+            failing={
+                "02_first_route": {
+                    "index",
+                    "about",
+                    "endpoints",
+                    "unknown_paths_404",
+                    "post_not_allowed",
+                    "head_and_options",
+                    "about_is_stable",
+                    "index_is_a_paragraph",
+                }
+            },
+        ),
         Learner("hostile-folder-link", "folder", correct(), problem="is a symbolic link"),  # link added by write_class
-        Learner("unsafe-traversal", "raw", problem="points outside the folder",
-                entries=[plain_entry("01_app_instance/app.py", solution("01_app_instance")),
-                         plain_entry("../../escaped.py", "print('out')")]),
-        Learner("unsafe-absolute", "raw", problem="absolute path",
-                entries=[plain_entry("/tmp/flask-grader-absolute.py", "x = 1")]),
-        Learner("unsafe-symlink", "raw", problem="is a symbolic link",
-                entries=[symlink_entry("01_app_instance/app.py", "/etc/passwd")]),
-        Learner("unsafe-bomb", "raw", problem="more than 20 MiB",
-                entries=[plain_entry("01_app_instance/app.py", solution("01_app_instance")),
-                         plain_entry("01_app_instance/data.bin", bytes(25 * 1024 * 1024))]),
-        Learner("unsafe-many-files", "raw", problem="more than the 1000 allowed",
-                entries=[plain_entry(f"02_first_route/static/{n}.txt", "") for n in range(1001)]),
+        Learner(
+            "unsafe-traversal",
+            "raw",
+            problem="points outside the folder",
+            entries=[
+                plain_entry("01_app_instance/app.py", solution("01_app_instance")),
+                plain_entry("../../escaped.py", "print('out')"),
+            ],
+        ),
+        Learner(
+            "unsafe-absolute",
+            "raw",
+            problem="absolute path",
+            entries=[plain_entry("/tmp/flask-grader-absolute.py", "x = 1")],
+        ),
+        Learner(
+            "unsafe-symlink",
+            "raw",
+            problem="is a symbolic link",
+            entries=[symlink_entry("01_app_instance/app.py", "/etc/passwd")],
+        ),
+        Learner(
+            "unsafe-bomb",
+            "raw",
+            problem="more than 20 MiB",
+            entries=[
+                plain_entry("01_app_instance/app.py", solution("01_app_instance")),
+                plain_entry("01_app_instance/data.bin", bytes(25 * 1024 * 1024)),
+            ],
+        ),
+        Learner(
+            "unsafe-many-files",
+            "raw",
+            problem="more than the 1000 allowed",
+            entries=[plain_entry(f"02_first_route/static/{n}.txt", "") for n in range(1001)],
+        ),
         Learner("unsafe-not-a-zip", "raw", problem="not a readable zip file"),
     ]
     assert len(class_) == 30, len(class_)
@@ -194,8 +264,14 @@ def write_class(folder: Path) -> list[Learner]:
         if learner.layout == "folder":
             write_submission(folder / learner.name, learner.files)
         elif learner.layout == "repo":
-            write_submission(folder / learner.name, {"README.md": "# my flask work", "grader/x.py": "",
-                                                 **{f"exercises/{k}": v for k, v in learner.files.items()}})
+            write_submission(
+                folder / learner.name,
+                {
+                    "README.md": "# my flask work",
+                    "grader/x.py": "",
+                    **{f"exercises/{k}": v for k, v in learner.files.items()},
+                },
+            )
         elif learner.layout == "raw":
             with open(folder / f"{learner.name}.zip", "wb") as stream:
                 if learner.entries:

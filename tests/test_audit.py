@@ -9,10 +9,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from grader.audit.mutants import Mutant, make_mutants
 from grader.audit.run import AuditResult, ExerciseAudit, MutantOutcome, _exercise_audit, render
 from grader.cli import main
 from grader.exercise import EquivalentMutant, Exercise
-from grader.audit.mutants import Mutant, make_mutants
 from grader.results import CheckResult, ExerciseResult
 from tests.conftest import ROOT
 
@@ -87,6 +87,7 @@ def test_an_unknown_exercise_is_a_clear_error():
 
 # ------------------------------------------------- verdicts, without grading
 
+
 def mutant(operator: str, line: int = 3) -> Mutant:
     diff = f"--- a/app.py\n+++ b/app.py\n@@ -{line} +{line} @@\n-old {operator}\n+new {operator}\n"
     return Mutant("04_converters", "app.py", operator, line, f"a {operator} mutant", "source", diff)
@@ -102,7 +103,9 @@ def test_a_surviving_must_kill_mutant_fails_even_at_a_high_kill_rate():
     assert audited.kill_rate > 0.95
     result = AuditResult([audited], 0.95, jobs=2, judge_runs=32, duration=1.0)
     assert not result.passed
-    assert audited.failures(0.95) == [f"the converter mutant {audited.outcomes[-1].mutant.id} survived (a converter-drop mutant)"]
+    assert audited.failures(0.95) == [
+        f"the converter mutant {audited.outcomes[-1].mutant.id} survived (a converter-drop mutant)"
+    ]
     assert "SURVIVED (must be killed)" in render(result)
 
 
@@ -125,7 +128,14 @@ def graded(*failing: str) -> ExerciseResult:
 def test_a_mark_on_a_mutant_a_check_kills_is_reported_as_wrong():
     killed, survivor = mutant("keyword-drop", 3), mutant("string-change", 4)
     exercise = Exercise(
-        ROOT, "04", "converters", "t", "c", 4, ("h",), (),
+        ROOT,
+        "04",
+        "converters",
+        "t",
+        "c",
+        4,
+        ("h",),
+        (),
         equivalent_mutants=(EquivalentMutant(killed.id, "wrong"), EquivalentMutant(survivor.id, "right")),
     )
     results = {id(killed): graded("price"), id(survivor): graded()}

@@ -34,7 +34,11 @@ OPTIONS = ["--exercises", ",".join(EXERCISES), "--format", "gradescope", "--form
 def flask_grader(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "grader", *map(str, args)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
 
 
@@ -45,7 +49,9 @@ class GradedClass:
         self.hidden = write_hidden_checks(folder / "hidden")
         self.learners = {learner.name: learner for learner in write_class(self.submissions)}
         self.out = folder / "out"
-        self.run = flask_grader("batch", self.submissions, "--out", self.out, "-j", "2", "--checks", self.hidden, *OPTIONS)
+        self.run = flask_grader(
+            "batch", self.submissions, "--out", self.out, "-j", "2", "--checks", self.hidden, *OPTIONS
+        )
         assert self.run.returncode == 0, self.run.stderr
 
     def result(self, learner: str) -> SubmissionResult:
@@ -128,11 +134,21 @@ def find_chromium() -> str:
 def chromium(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
-            find_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-            *args, page.as_uri(),
+            find_chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+            page.as_uri(),
         ],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -196,7 +212,7 @@ def test_junit_xml_is_read_back_by_junitparser_and_valid_against_the_schema(grad
         result = graded.result(learner)
         suites = list(junitparser.JUnitXml.fromfile(str(path)))
         assert [suite.name for suite in suites] == EXERCISES
-        for suite, exercise in zip(suites, result.exercises):
+        for suite, exercise in zip(suites, result.exercises, strict=True):
             cases = list(suite)
             assert len(cases) == len(exercise.checks)
             outcomes = [type(case.result[0]).__name__ if case.result else "passed" for case in cases]
@@ -220,9 +236,26 @@ def test_three_shards_merged_give_the_same_gradebook_as_one_run(graded):
     shards = [graded.folder / f"shard-{k}" for k in (1, 2, 3)]
     runs = [  # like a CI matrix: the shards run side by side
         subprocess.Popen(
-            [sys.executable, "-m", "grader", "batch", str(graded.submissions), "--out", str(shard), "-j", "1",
-             "--checks", str(graded.hidden), "--shard", f"{k}/3", *OPTIONS],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "grader",
+                "batch",
+                str(graded.submissions),
+                "--out",
+                str(shard),
+                "-j",
+                "1",
+                "--checks",
+                str(graded.hidden),
+                "--shard",
+                f"{k}/3",
+                *OPTIONS,
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for k, shard in enumerate(shards, 1)
     ]
@@ -237,7 +270,9 @@ def test_three_shards_merged_give_the_same_gradebook_as_one_run(graded):
     assert (merged / "gradebook.csv").read_bytes() == (graded.out / "gradebook.csv").read_bytes()
     assert (merged / "report" / "index.html").read_bytes() == (graded.out / "report" / "index.html").read_bytes()
     for learner in graded.learners:
-        one, sharded = (SubmissionResult.load(out / "results" / f"{learner}.json").to_dict() for out in (graded.out, merged))
+        one, sharded = (
+            SubmissionResult.load(out / "results" / f"{learner}.json").to_dict() for out in (graded.out, merged)
+        )
         one["duration"] = sharded["duration"] = 0
         assert one == sharded, learner
         assert (merged / "junit" / f"{learner}.xml").is_file()

@@ -16,8 +16,7 @@ import pytest
 import yaml
 
 from grader.classroom.batch import BatchError, Manifest, Shard, merge
-from grader.results import errored
-from grader.results import SubmissionResult
+from grader.results import SubmissionResult, errored
 from tests.conftest import ROOT, live_tasks_named, solution, write_submission
 
 # The sandbox lets a submission write nowhere the test can read, so it shows that it
@@ -40,7 +39,11 @@ def start_batch(submissions: Path, out: Path, tmp: Path, *args: str) -> subproce
     env = {**os.environ, "TMPDIR": str(tmp)}  # every judge's files land here: we can see they are gone
     return subprocess.Popen(
         [sys.executable, "-m", "grader", "batch", str(submissions), "--out", str(out), "--exercises", "01", *args],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 
@@ -58,9 +61,12 @@ def gradebook(out: Path) -> list[dict[str, str]]:
 
 def test_a_submission_past_the_time_limit_is_recorded_and_the_batch_goes_on(tmp_path):
     name = unique_name()
-    submissions = write_submission(tmp_path / "class", {
-        "slow/01_app_instance/app.py": SLOW_IMPORT.format(name=name, seconds=3),  # 3 s for each check
-    })
+    submissions = write_submission(
+        tmp_path / "class",
+        {
+            "slow/01_app_instance/app.py": SLOW_IMPORT.format(name=name, seconds=3),  # 3 s for each check
+        },
+    )
     batch = start_batch(submissions, tmp_path / "out", tmp_path / "tmp", "--timeout", "2")
     _, err = batch.communicate(timeout=120)
     assert batch.returncode == 0, err
@@ -73,11 +79,14 @@ def test_a_submission_past_the_time_limit_is_recorded_and_the_batch_goes_on(tmp_
 
 def test_an_interrupted_batch_keeps_finished_results_and_resumes(tmp_path):
     name = unique_name()
-    submissions = write_submission(tmp_path / "class", {
-        "a-quick/01_app_instance/app.py": solution("01_app_instance"),
-        "b-slow/01_app_instance/app.py": SLOW_IMPORT.format(name=name, seconds=60),
-        "c-never/01_app_instance/app.py": solution("01_app_instance"),
-    })
+    submissions = write_submission(
+        tmp_path / "class",
+        {
+            "a-quick/01_app_instance/app.py": solution("01_app_instance"),
+            "b-slow/01_app_instance/app.py": SLOW_IMPORT.format(name=name, seconds=60),
+            "c-never/01_app_instance/app.py": solution("01_app_instance"),
+        },
+    )
     out = tmp_path / "out"
     batch = start_batch(submissions, out, tmp_path / "tmp", "-j", "1")
     wait_for(lambda: live_tasks_named(name))  # b-slow is being graded
@@ -98,7 +107,9 @@ def test_an_interrupted_batch_keeps_finished_results_and_resumes(tmp_path):
     assert "Graded 2 submissions (1 already done)" in output
     assert (out / "results" / "a-quick.json").stat().st_mtime_ns == first
     assert [(row["learner"], row["status"]) for row in gradebook(out)] == [
-        ("a-quick", "graded"), ("b-slow", "graded"), ("c-never", "graded")
+        ("a-quick", "graded"),
+        ("b-slow", "graded"),
+        ("c-never", "graded"),
     ]
 
 

@@ -64,7 +64,9 @@ def test_a_valid_exercise_loads_with_points_and_hints(tmp_path):
 
 def test_equivalent_mutants_load_with_their_reasons(tmp_path):
     exercise = Exercise.load(make(tmp_path, GOOD + EQUIVALENT.replace("reason: r", "reason: Any message is allowed.")))
-    assert [(m.id, m.reason) for m in exercise.equivalent_mutants] == [("string-change:12:0a1b2c3d", "Any message is allowed.")]
+    assert [(m.id, m.reason) for m in exercise.equivalent_mutants] == [
+        ("string-change:12:0a1b2c3d", "Any message is allowed.")
+    ]
     assert Exercise.load(make(tmp_path, GOOD, name="07_other")).equivalent_mutants == ()
 
 
@@ -91,10 +93,19 @@ def test_a_check_missing_from_the_yaml_is_worth_one_point(tmp_path):
         (lambda y: y + "assets: [static]\n", "`assets` names static, which is not in"),
         (lambda y: y + "files: [../elsewhere.py]\n", "must be a path inside the exercise folder"),
         (lambda y: y + "equivalent_mutants: {id: x}\n", "`equivalent_mutants` must be a list"),
-        (lambda y: y + EQUIVALENT.replace("    reason: r\n", ""), "`equivalent_mutants[1]` must be a mapping with exactly"),
-        (lambda y: y + EQUIVALENT.replace("string-change:12:0a1b2c3d", "string-change:12"), "id must look like OPERATOR:LINE:HASH"),
+        (
+            lambda y: y + EQUIVALENT.replace("    reason: r\n", ""),
+            "`equivalent_mutants[1]` must be a mapping with exactly",
+        ),
+        (
+            lambda y: y + EQUIVALENT.replace("string-change:12:0a1b2c3d", "string-change:12"),
+            "id must look like OPERATOR:LINE:HASH",
+        ),
         (lambda y: y + EQUIVALENT.replace("reason: r", "reason: ' '"), "reason must say why"),
-        (lambda y: y + EQUIVALENT + EQUIVALENT.split("equivalent_mutants:\n")[1], "`equivalent_mutants[2]` marks string-change:12:0a1b2c3d a second time"),
+        (
+            lambda y: y + EQUIVALENT + EQUIVALENT.split("equivalent_mutants:\n")[1],
+            "`equivalent_mutants[2]` marks string-change:12:0a1b2c3d a second time",
+        ),
     ],
 )
 def test_each_mistake_names_the_file_and_the_field(tmp_path, change, field):

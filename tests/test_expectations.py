@@ -10,8 +10,15 @@ from grader.client import RequestInfo, Response
 from grader.plugin import falsifying_example
 
 
-def response(body: str = "", *, path: str = "/", client: int = 0, headers: dict[str, str] | None = None,
-             content_type: str = "text/html; charset=utf-8", status: int = 200) -> Response:
+def response(
+    body: str = "",
+    *,
+    path: str = "/",
+    client: int = 0,
+    headers: dict[str, str] | None = None,
+    content_type: str = "text/html; charset=utf-8",
+    status: int = 200,
+) -> Response:
     sent = tuple((headers or {}).items())
     return Response(
         status_code=status,
@@ -33,9 +40,7 @@ def test_after_numbers_the_earlier_requests_before_the_failing_one():
     third = response("Visits: 1", path="/visit")
     error = failure(lambda: expect(third).after(first, second).body("Visits: 3"))
     assert error.request == (
-        "1. GET /visit → 200 OK, body 'Visits: 1'\n"
-        "2. GET /visit → 200 OK, body 'Visits: 1'\n"
-        "3. GET /visit"
+        "1. GET /visit → 200 OK, body 'Visits: 1'\n2. GET /visit → 200 OK, body 'Visits: 1'\n3. GET /visit"
     )
     assert error.expected == "'Visits: 3'"
 
@@ -70,8 +75,12 @@ def test_element_finds_a_tag_with_attributes_in_any_case(page):
 
 
 def test_element_failure_shows_the_elements_found():
-    error = failure(lambda: expect(response('<form method="get"></form>', path="/contact")).element("form", method="post"))
-    assert str(error).startswith('GET /contact answered a page without a <form method="post"> element (it has <form method="get">).')
+    error = failure(
+        lambda: expect(response('<form method="get"></form>', path="/contact")).element("form", method="post")
+    )
+    assert str(error).startswith(
+        'GET /contact answered a page without a <form method="post"> element (it has <form method="get">).'
+    )
     assert error.expected == 'a <form method="post"> element (other attributes allowed)'
 
 

@@ -10,7 +10,9 @@ from grader.client import RequestInfo, Response
 from grader.expectations.html import Page
 
 
-def response(body: str = "", status: int = 200, path: str = "/", headers: list[tuple[str, str]] | None = None) -> Response:
+def response(
+    body: str = "", status: int = 200, path: str = "/", headers: list[tuple[str, str]] | None = None
+) -> Response:
     return Response(
         status_code=status,
         status=f"{status} X",
@@ -40,7 +42,11 @@ def test_a_page_is_read_as_a_browser_shows_it():
     assert page.title == "Items - Shop"
     assert "Hello, Ann & Bob!" in page.text
     assert "not shown" not in page.text and "color" not in page.text
-    assert [html_list.items for html_list in page.lists] == [["Home", "About"], ["apple", "banana split", "a nested"], ["nested"]]
+    assert [html_list.items for html_list in page.lists] == [
+        ["Home", "About"],
+        ["apple", "banana split", "a nested"],
+        ["nested"],
+    ]
 
 
 def test_page_expectations_pass_on_any_markup_and_name_what_is_missing():
@@ -73,7 +79,11 @@ def test_a_location_counts_where_it_leads(location):
 
 @pytest.mark.parametrize(
     ("location", "leads"),
-    [("/profile/%41", "the path '/profile/A'"), ("/profile/a?b", "the path '/profile/a' and the query 'b'"), ("//evil.example/new", None)],
+    [
+        ("/profile/%41", "the path '/profile/A'"),
+        ("/profile/a?b", "the path '/profile/a' and the query 'b'"),
+        ("//evil.example/new", None),
+    ],
 )
 def test_a_wrong_location_says_where_it_leads(location, leads):
     wanted = {"/profile/%41": "/profile/%2541", "/profile/a?b": "/profile/a%3Fb"}.get(location, "/new")

@@ -32,8 +32,12 @@ def run_autograder(autograder: Path) -> subprocess.CompletedProcess[str]:
     """Run the zip's run_autograder as Gradescope does, in ``autograder`` instead of /autograder."""
     env = {"PATH": os.environ["PATH"], "HOME": str(autograder), "AUTOGRADER_ROOT": str(autograder)}
     return subprocess.run(
-        [str(autograder / "source" / "run_autograder")], cwd=autograder, env=env,
-        capture_output=True, text=True, timeout=300,
+        [str(autograder / "source" / "run_autograder")],
+        cwd=autograder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -57,10 +61,13 @@ def test_the_gradescope_autograder_runs_in_a_simulated_autograder_folder(tmp_pat
         assert subprocess.run(["bash", "-n", str(autograder / "source" / script)]).returncode == 0
 
     source, failing = MISTAKES["no <p> around the text"]
-    write_submission(autograder / "submission", {  # uploaded as a folder with the learner's work inside
-        "my-work/01_app_instance/app.py": solution("01_app_instance"),
-        "my-work/02_first_route/app.py": source,
-    })
+    write_submission(
+        autograder / "submission",
+        {  # uploaded as a folder with the learner's work inside
+            "my-work/01_app_instance/app.py": solution("01_app_instance"),
+            "my-work/02_first_route/app.py": source,
+        },
+    )
     ran = run_autograder(autograder)
     assert ran.returncode == 0, ran.stderr
     results = json.loads((autograder / "results" / "results.json").read_text(encoding="utf-8"))
@@ -73,7 +80,9 @@ def test_the_gradescope_autograder_runs_in_a_simulated_autograder_folder(tmp_pat
     tests = {test["name"].split(":")[0]: test for test in results["tests"]}
     assert len(tests) == sum(len(e.checks) for e in exercises)
     assert {name.split(" · ")[1] for name, test in tests.items() if test["status"] == "failed"} == set(lost)
-    assert {name.split(" · ")[1] for name, t in tests.items() if t["visibility"] == "after_due_date"} == set(HIDDEN_NAMES)
+    assert {name.split(" · ")[1] for name, t in tests.items() if t["visibility"] == "after_due_date"} == set(
+        HIDDEN_NAMES
+    )
     index = tests["02_first_route · index"]
     assert index["visibility"] == "visible" and "GET /" in index["output"] and index["max_score"] == lost["index"]
     assert SECRET not in results["output"] and "2 hidden checks" in results["output"]
@@ -84,7 +93,10 @@ def test_a_broken_autograder_still_writes_a_results_file(tmp_path):
     (autograder / "source").mkdir(parents=True)  # no config: the export was damaged
     ran = subprocess.run(
         [sys.executable, "-m", "grader.classroom.gradescope", str(autograder)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert ran.returncode == 0
     results = json.loads((autograder / "results" / "results.json").read_text())

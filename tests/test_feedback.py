@@ -212,7 +212,9 @@ class _Terminal:
 def test_colours_and_symbols_on_a_terminal_plain_words_when_piped_and_no_color_respected(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
-    exercise = ExerciseResult("02_first_route", "02", "first_route", "Routes", "routes", "graded", 0, 1, checks=[_failed_check()])
+    exercise = ExerciseResult(
+        "02_first_route", "02", "first_route", "Routes", "routes", "graded", 0, 1, checks=[_failed_check()]
+    )
 
     terminal = report.render_exercise(exercise, Style.for_stream(_Terminal()))
     assert "\x1b[31m\x1b[1m✗\x1b[0m index" in terminal
@@ -228,7 +230,9 @@ def test_colours_and_symbols_on_a_terminal_plain_words_when_piped_and_no_color_r
 def test_long_tracebacks_and_output_are_cut_with_a_visible_marker_keeping_the_end():
     frames = "".join(f'  File "app.py", line {n}, in f{n}\n    f{n + 1}()\n' for n in range(100))
     check = _failed_check(
-        traceback="Traceback (most recent call last):\n" + frames + "RecursionError: maximum recursion depth exceeded\n",
+        traceback="Traceback (most recent call last):\n"
+        + frames
+        + "RecursionError: maximum recursion depth exceeded\n",
         output="".join(f"printed line {n}\n" for n in range(500)) + "x" * 1000,
     )
     text = report.feedback(check)
@@ -243,10 +247,12 @@ def test_typical_mistakes_in_09_and_13_show_request_expected_and_actual(tmp_path
         tmp_path / "submission",
         {
             # 09: one counter for everybody instead of one per session.
-            "09_sessions/app.py": solution("09_sessions").replace(
+            "09_sessions/app.py": solution("09_sessions")
+            .replace(
                 'def visit():\n    session["visits"] = session.get("visits", 0) + 1\n    return f"Visits: {session[\'visits\']}"',
                 'def visit():\n    global VISITS\n    VISITS += 1\n    return f"Visits: {VISITS}"',
-            ).replace("app = Flask(__name__)", "app = Flask(__name__)\nVISITS = 0"),
+            )
+            .replace("app = Flask(__name__)", "app = Flask(__name__)\nVISITS = 0"),
             # 13: the 404 handler forgets its status code, so it answers 200.
             "13_errors/app.py": solution("13_errors").replace(
                 'return {"error": "not found"}, 404', 'return {"error": "not found"}'

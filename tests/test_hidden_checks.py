@@ -23,7 +23,9 @@ def test_secret_route(client):
 '''
 
 
-def hidden_folder(tmp_path: Path, checks: str = HIDDEN, yaml_text: str | None = None, name: str = "02_first_route") -> Path:
+def hidden_folder(
+    tmp_path: Path, checks: str = HIDDEN, yaml_text: str | None = None, name: str = "02_first_route"
+) -> Path:
     folder = tmp_path / "hidden" / name
     folder.mkdir(parents=True)
     (folder / "checks.py").write_text(textwrap.dedent(checks), encoding="utf-8")
@@ -48,7 +50,12 @@ def test_hidden_checks_come_after_the_exercises_own_with_their_points_and_hints(
 @pytest.mark.parametrize(
     ("checks", "yaml_text", "name", "words"),
     [
-        ("def test_index(client):\n    pass\n", None, "02_first_route", "the hidden check `index` has the name of a check of 02_first_route"),
+        (
+            "def test_index(client):\n    pass\n",
+            None,
+            "02_first_route",
+            "the hidden check `index` has the name of a check of 02_first_route",
+        ),
         (HIDDEN, "title: no\n", "02_first_route", "unknown field `title` (allowed: checks)"),
         (HIDDEN, "checks:\n  other: 2\n", "02_first_route", "field `checks.other` names no check in checks.py"),
         (HIDDEN, "checks:\n  secret_route: 0\n", "02_first_route", "points must be positive"),
@@ -71,8 +78,18 @@ def test_a_missing_hidden_checks_folder_is_an_error(course, tmp_path):
 def submission_with_hidden_checks() -> SubmissionResult:
     checks = [
         CheckResult("index", "GET / works.", "failed", 0, 2, "GET / answered 404.", "Add a route."),
-        CheckResult("secret_route", "The secret.", "failed", 0, 3, "secret message", "secret hint", "x=1",
-                    {"request": "GET /secret"}, hidden=True),
+        CheckResult(
+            "secret_route",
+            "The secret.",
+            "failed",
+            0,
+            3,
+            "secret message",
+            "secret hint",
+            "x=1",
+            {"request": "GET /secret"},
+            hidden=True,
+        ),
         CheckResult("other_secret", "Another secret.", "passed", 1, 1, hidden=True),
     ]
     exercise = ExerciseResult("02_first_route", "02", "first_route", "Routes", "routes", "graded", 1, 6, "", checks)
@@ -104,7 +121,9 @@ def test_the_text_report_never_lists_hidden_checks_even_unconcealed():
 
 
 def test_verify_grades_the_solutions_against_hidden_checks_too(tmp_path):
-    hidden = hidden_folder(tmp_path, '''
+    hidden = hidden_folder(
+        tmp_path,
+        '''
         from grader import expect
 
         def test_about_twice(client):
@@ -115,10 +134,14 @@ def test_verify_grades_the_solutions_against_hidden_checks_too(tmp_path):
         def test_index_is_json(client):
             """An instructor's mistake: the solution does not pass it."""
             expect(client.get("/")).mimetype("application/json")
-    ''')
+    ''',
+    )
     done = subprocess.run(
         [sys.executable, "-m", "grader", "verify", "--checks", str(hidden)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 1
     assert "02_first_route: the solution scores" in done.stderr and "index_is_json" in done.stderr

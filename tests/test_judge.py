@@ -47,7 +47,9 @@ def test_the_judge_process_never_imports_the_learner_module(grade_files):
 def test_the_judge_keeps_learner_modules_out_of_its_own_process(course, tmp_path):
     from grader import judge
 
-    root = write_submission(tmp_path, {"01_app_instance/app.py": "from flask import Flask\napp = Flask(__name__)\nLOADED_HERE = 1\n"})
+    root = write_submission(
+        tmp_path, {"01_app_instance/app.py": "from flask import Flask\napp = Flask(__name__)\nLOADED_HERE = 1\n"}
+    )
     before = set(sys.modules)
     result = judge.judge(course, root, ["01_app_instance"])
     assert result.exercises[0].passed
@@ -92,9 +94,17 @@ def test_a_submission_that_rigs_pytest_and_prints_fake_results_scores_as_an_empt
     ("source", "kind", "words"),
     [
         ("from flask import Flask\napp = Flask(__name__\n", "syntax", ["syntax error", "app.py", "line 2"]),
-        ("import flask_nonexistent_module\n", "import", ["raised ModuleNotFoundError", "flask_nonexistent_module", 'File "app.py", line 1']),
+        (
+            "import flask_nonexistent_module\n",
+            "import",
+            ["raised ModuleNotFoundError", "flask_nonexistent_module", 'File "app.py", line 1'],
+        ),
         ("from flask import Flask\nserver = 1\n", "no app", ["defines no variable named `app`"]),
-        ("from flask import Flask\napplication = Flask(__name__)\n", "misnamed", ["named `application`", "rename it to `app`"]),
+        (
+            "from flask import Flask\napplication = Flask(__name__)\n",
+            "misnamed",
+            ["named `application`", "rename it to `app`"],
+        ),
         ("app = 'my app'\n", "not flask", ["`app` in app.py is str", "not a Flask application"]),
         ("import sys\nsys.exit(3)\n", "exit", ["called sys.exit(3)"]),
         (b"x = '\xff\xfe'\n", "not utf-8", ["syntax error", "utf-8"]),
@@ -111,7 +121,9 @@ def test_each_bad_module_gets_a_clear_message_and_zero_while_others_are_graded(g
 
 
 def test_a_missing_app_py_and_a_missing_folder_are_named(course, tmp_path):
-    root = write_submission(tmp_path / "s", {"01_app_instance/notes.txt": "", "02_first_route/app.py": solution("02_first_route")})
+    root = write_submission(
+        tmp_path / "s", {"01_app_instance/notes.txt": "", "02_first_route/app.py": solution("02_first_route")}
+    )
     result = grade(course, root, ["01", "02", "03"])
     missing_file, graded, missing_folder = result.exercises
     assert missing_file.status == "error" and "01_app_instance/app.py is missing" in missing_file.message
@@ -134,7 +146,9 @@ def test_an_import_that_never_returns_times_out_once_not_per_check(grade_files):
 
 
 def test_a_view_that_hangs_is_a_timeout_naming_the_request(grade_files):
-    source = EMPTY_APP + """
+    source = (
+        EMPTY_APP
+        + """
 @app.route("/")
 def index():
     while True:
@@ -144,6 +158,7 @@ def index():
 def about():
     return "<p>About this app</p>"
 """
+    )
     exercise = grade_files({"02_first_route/app.py": source}).exercises[0]
     index = next(check for check in exercise.checks if check.name == "index")
     assert index.status == "timeout"
@@ -152,7 +167,9 @@ def about():
 
 
 def test_a_view_that_raises_shows_the_learners_traceback_only(grade_files):
-    source = EMPTY_APP + """
+    source = (
+        EMPTY_APP
+        + """
 @app.route("/")
 def index():
     return helper()
@@ -160,6 +177,7 @@ def index():
 def helper():
     return 1 / 0
 """
+    )
     exercise = grade_files({"02_first_route/app.py": source}).exercises[0]
     index = next(check for check in exercise.checks if check.name == "index")
     assert index.status == "failed"
@@ -172,7 +190,9 @@ def helper():
 
 
 def test_a_view_that_kills_its_process_is_an_error_not_a_crash(grade_files):
-    source = EMPTY_APP + """
+    source = (
+        EMPTY_APP
+        + """
 import os
 @app.route("/")
 def index():
@@ -182,6 +202,7 @@ def index():
 def about():
     return "<p>About this app</p>"
 """
+    )
     exercise = grade_files({"02_first_route/app.py": source}).exercises[0]
     by_name = {check.name: check for check in exercise.checks}
     assert by_name["index"].status == "error"
@@ -191,7 +212,9 @@ def about():
 
 def test_grading_twice_gives_identical_json(course, tmp_path):
     source = solution("03_dynamic_routes").replace("escape(name)", "name")  # fails a property
-    root = write_submission(tmp_path, {"03_dynamic_routes/app.py": source, "04_converters/app.py": solution("04_converters")})
+    root = write_submission(
+        tmp_path, {"03_dynamic_routes/app.py": source, "04_converters/app.py": solution("04_converters")}
+    )
     first, second = (grade(course, root).to_dict() for _ in range(2))
     first["duration"] = second["duration"] = 0
     assert first == second
@@ -199,7 +222,9 @@ def test_grading_twice_gives_identical_json(course, tmp_path):
 
 
 def test_the_json_output_validates_against_the_documented_schema(course, tmp_path):
-    root = write_submission(tmp_path, {"02_first_route/app.py": "def broken(:\n", "04_converters/app.py": solution("04_converters")})
+    root = write_submission(
+        tmp_path, {"02_first_route/app.py": "def broken(:\n", "04_converters/app.py": solution("04_converters")}
+    )
     result = grade(course, root, ["02", "03", "04", "nope"])
     data = json.loads(result.to_json())
     jsonschema.validate(data, schema())

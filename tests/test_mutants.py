@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.exercise import MUTANT_ID
 from grader.audit.mutants import Mutant, make_mutants, python_mutants
 from grader.audit.operators import MUST_KILL, OPERATORS
+from grader.exercise import MUTANT_ID
 from tests.conftest import ROOT
 
 # One app touching every concept of the catalogue; comments must survive in every mutant.
@@ -162,7 +162,9 @@ def sample_mutants(tmp_path_factory) -> list[Mutant]:
     (folder / "templates").mkdir()
     (folder / "templates" / "hello.html").write_text(TEMPLATE, encoding="utf-8")
     (folder / "templates" / "logo.png").write_bytes(b"\x89PNG")  # not a template: left alone
-    return make_mutants("99_sample", folder, ("app.py", "templates")) + python_mutants("01_app_instance", "app.py", BARE_APP)
+    return make_mutants("99_sample", folder, ("app.py", "templates")) + python_mutants(
+        "01_app_instance", "app.py", BARE_APP
+    )
 
 
 def changed_lines(mutant: Mutant) -> tuple[list[str], list[str]]:
@@ -196,7 +198,9 @@ def test_mutants_are_distinct_and_ids_are_stable(sample_mutants, tmp_path):
     # An edit elsewhere that moves no line leaves the other mutants' ids alone.
     edited = SAMPLE.replace('"Hello"', '"Howdy"')
     again = {m.id for m in python_mutants("99_sample", "app.py", edited)}
-    untouched = {m.id for m in sample_mutants if m.file == "app.py" and m.exercise == "99_sample" and "Hello\"" not in m.diff}
+    untouched = {
+        m.id for m in sample_mutants if m.file == "app.py" and m.exercise == "99_sample" and 'Hello"' not in m.diff
+    }
     assert untouched <= again
 
 
@@ -250,18 +254,26 @@ def made(mutants: list[Mutant], operator: str, removed: str) -> list[list[str]]:
         ("statement-drop", "TORN_DOWN += 1", ["pass"]),
         ("off-by-one", "{item_id + 1}", ['return f"Next item: {item_id + 2}"  # the int converter makes + 1 work']),
         ("off-by-one", "TORN_DOWN += 1", ["TORN_DOWN += 0"]),
-        ("arithmetic-swap", "{item_id + 1}", ['return f"Next item: {item_id - 1}"  # the int converter makes + 1 work']),
+        (
+            "arithmetic-swap",
+            "{item_id + 1}",
+            ['return f"Next item: {item_id - 1}"  # the int converter makes + 1 work'],
+        ),
         ("compare-change", "if user_id > 2:", ["if user_id >= 2:"]),
         ("condition-negate", "if user_id > 2:", ["if not user_id > 2:"]),
         ("boolean-swap", 'or "anonymous"', ['g.user = request.headers.get("X-User") and "anonymous"']),
         ("bool-flip", "app.run(debug=True)", ["app.run(debug=False)"]),
         ("keyword-drop", "app.run(debug=True)", ["app.run()"]),
-        ("string-change", 'return f"Visits:', ['return f"Visits:{session[\'visits\']}"']),
+        ("string-change", 'return f"Visits:', ["return f\"Visits:{session['visits']}\""]),
         ("app-import-name", "app = Flask(__name__)", ['app = Flask("app")']),
         ("app-static-off", "app = Flask(__name__)", ["app = Flask(__name__, static_folder=None)"]),
         ("template-safe", "{{ name }}", ["<h1>Hello, {{ name|safe }}!</h1>"]),
         ("template-extends-drop", "{% extends", []),
-        ("template-loop", "{% for item in items %}", ["<ul>{% for item in (items)[1:] %}<li>{{ item }}</li>{% endfor %}</ul>"]),
+        (
+            "template-loop",
+            "{% for item in items %}",
+            ["<ul>{% for item in (items)[1:] %}<li>{{ item }}</li>{% endfor %}</ul>"],
+        ),
     ],
 )
 def test_each_flask_mistake_is_made_as_a_learner_would(sample_mutants, operator, removed, added):
@@ -271,7 +283,10 @@ def test_each_flask_mistake_is_made_as_a_learner_would(sample_mutants, operator,
 def test_session_and_g_become_module_globals_everywhere_at_once(sample_mutants):
     session_mutant = next(m for m in sample_mutants if m.operator == "session-global")
     assert "_global_session = {}" in session_mutant.source
-    assert "session" not in session_mutant.source.replace("_global_session", "").split("from flask import")[1].split("\n", 1)[1]
+    assert (
+        "session"
+        not in session_mutant.source.replace("_global_session", "").split("from flask import")[1].split("\n", 1)[1]
+    )
     g_mutant = next(m for m in sample_mutants if m.operator == "g-global")
     assert "_global_g = _AppCtxGlobals()" in g_mutant.source
     assert g_mutant.source.count("_global_g.user") == 3

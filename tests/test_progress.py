@@ -64,7 +64,9 @@ def test_hints_come_one_at_a_time_and_the_count_survives_a_restart(learner_cours
     first = flask_grader(learner_course, "hint", "02").stdout
     assert first.startswith("Hint 1/3 for 02_first_route: A route is a function")
     assert "Run `flask-grader hint 02` again for a stronger hint." in first
-    assert flask_grader(learner_course, "hint", "first_route").stdout.startswith("Hint 2/3 for 02_first_route: The endpoint")
+    assert flask_grader(learner_course, "hint", "first_route").stdout.startswith(
+        "Hint 2/3 for 02_first_route: The endpoint"
+    )
     third = flask_grader(learner_course, "hint", "02").stdout
     assert third.startswith("Hint 3/3") and "That was the last hint." in third
     again = flask_grader(learner_course, "hint", "02").stdout
@@ -73,7 +75,9 @@ def test_hints_come_one_at_a_time_and_the_count_survives_a_restart(learner_cours
     # Without a name: the exercise to do next, with a count of its own.
     assert flask_grader(learner_course, "hint").stdout.startswith("Hint 1/3 for 01_app_instance: Everything starts")
     # The state is local: git does not see it.
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=learner_course, capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=learner_course, capture_output=True, text=True, check=True
+    )
     assert (learner_course / ".flask-grader/state.json").is_file() and status.stdout == ""
 
 
@@ -90,7 +94,11 @@ def test_reset_keeps_a_backup_and_restores_the_starter_even_after_a_commit(learn
     starter = app.read_text()
     flask_grader(learner_course)  # the first look keeps the starters
     app.write_text(PARTIAL_02)
-    subprocess.run(["git", "-c", "user.name=L", "-c", "user.email=l@e", "commit", "-qam", "my work"], cwd=learner_course, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=L", "-c", "user.email=l@e", "commit", "-qam", "my work"],
+        cwd=learner_course,
+        check=True,
+    )
 
     done = flask_grader(learner_course, "reset", "02")
     assert done.returncode == 0, done.stderr

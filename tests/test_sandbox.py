@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from grader.course import Course
-from grader.grading import grade
 from grader.errors import WorkerCrashed
+from grader.grading import grade
 from grader.isolation import ESSENTIAL, LAYERS, Limits, Policy
 from grader.sandbox import Sandbox, WorkerSpec
 from tests.conftest import ROOT, live_tasks_named, statuses, write_submission

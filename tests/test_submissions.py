@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from grader.classroom.submissions import MAX_BYTES, MAX_FILES, Submission, UnsafeSubmission, discover, find_root, opened, unpack
+from grader.classroom.submissions import (
+    MAX_BYTES,
+    MAX_FILES,
+    Submission,
+    UnsafeSubmission,
+    discover,
+    find_root,
+    opened,
+    unpack,
+)
 from tests.conftest import write_submission
 from tests.make_class import plain_entry, symlink_entry
 
@@ -100,7 +109,9 @@ def test_a_safe_zip_unpacks_without_archiver_junk(tmp_path):
 def test_the_root_is_found_inside_a_wrapper_folder_or_a_repository(tmp_path):
     bare = write_submission(tmp_path / "bare", {"01_app_instance/app.py": "", "notes.md": ""})
     wrapped = write_submission(tmp_path / "wrapped", {"alice/01_app_instance/app.py": ""})
-    repo = write_submission(tmp_path / "repo", {"exercises/01_app_instance/app.py": "", "grader/x.py": "", "README.md": ""})
+    repo = write_submission(
+        tmp_path / "repo", {"exercises/01_app_instance/app.py": "", "grader/x.py": "", "README.md": ""}
+    )
     assert find_root(bare) == bare
     assert find_root(wrapped) == wrapped / "alice"
     assert find_root(repo) == repo / "exercises"

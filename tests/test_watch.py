@@ -22,7 +22,13 @@ def spawn_watch(course: Path) -> pexpect.spawn:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "xterm", "LANG": "C.UTF-8"}
     env.pop("FLASK_GRADER_COURSE", None)
     return pexpect.spawn(
-        sys.executable, ["-m", "grader", "watch"], cwd=course, env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(300, 250)
+        sys.executable,
+        ["-m", "grader", "watch"],
+        cwd=course,
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(300, 250),
     )
 
 

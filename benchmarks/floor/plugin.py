@@ -23,11 +23,12 @@ from typing import Any
 import flask
 import pytest
 
+from grader.client import LearnerApp
+from grader.course import Course
+
 # The grader's own app, client and main_app fixtures, built on the spawn_app below;
 # importing the plugin also loads the grader's Hypothesis profile.
 from grader.plugin import app, client, main_app  # noqa: F401
-from grader.client import LearnerApp
-from grader.course import Course
 from grader.worker import RunRecorder, Worker
 
 _RECORDER = RunRecorder()
@@ -93,4 +94,3 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     yield spawn
     for learner_app in opened:
         learner_app.close()
-

@@ -21,8 +21,7 @@ def test_no_server_on_import(app):
     if app.run_calls:
         call = app.run_calls[0]
         fail(
-            f"Importing app.py called {call['via']}(): importing the module would start a server "
-            "and never return.",
+            f"Importing app.py called {call['via']}(): importing the module would start a server and never return.",
             expected="no call of app.run() while the module is imported",
             actual=f"{call['via']}(host={call['host']!r}, port={call['port']!r}, debug={call['debug']!r})",
         )

@@ -50,7 +50,9 @@ def test_host(main_app):
     """The server listens on every address: host 0.0.0.0."""
     call = server_start(main_app)
     if call["host"] != "0.0.0.0":
-        where = "127.0.0.1, this computer only" if call["host"] in (None, "127.0.0.1", "localhost") else repr(call["host"])
+        where = (
+            "127.0.0.1, this computer only" if call["host"] in (None, "127.0.0.1", "localhost") else repr(call["host"])
+        )
         fail(
             f"app.run() was called with host={call['host']!r}, so the server would listen on {where}.",
             expected='app.run(host="0.0.0.0", ...)',
@@ -89,6 +91,6 @@ def test_routes_before_run(main_app):
         fail(
             f"app.run() was called before the route(s) {', '.join(missing)} were registered. "
             "app.run() never returns, so while the server runs they would not exist and answer 404.",
-            expected="the if __name__ == \"__main__\": block as the last thing in app.py",
+            expected='the if __name__ == "__main__": block as the last thing in app.py',
             actual=f"routes when app.run() was called: {', '.join(call['rules']) or 'none'}",
         )

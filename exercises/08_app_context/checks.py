@@ -17,7 +17,9 @@ def test_greeting_config(app):
         fail(
             'app.config["GREETING"] is not "Hello".',
             expected='app.config["GREETING"] == "Hello"',
-            actual="no GREETING in app.config" if "GREETING" not in app.config else f'app.config["GREETING"] == {value!r}',
+            actual="no GREETING in app.config"
+            if "GREETING" not in app.config
+            else f'app.config["GREETING"] == {value!r}',
         )
 
 

@@ -20,7 +20,9 @@ KEY = {"X-API-Key": "secret"}
 WRONG_KEYS = ({}, {"X-API-Key": "wrong"}, {"X-API-Key": "Secret"}, {"X-API-Key": ""})
 NOT_FOUND = {"error": "not found"}
 #: Note texts for the model: mostly readable, so a failing story is easy to replay.
-TEXTS = st.one_of(st.sampled_from(["Buy milk", "Call mum", "", "Read <b>Dune</b>", "Pay rent"]), json_strings(max_size=12))
+TEXTS = st.one_of(
+    st.sampled_from(["Buy milk", "Call mum", "", "Read <b>Dune</b>", "Pay rent"]), json_strings(max_size=12)
+)
 
 #: JSON bodies that are not an object with a string "text" (top-level null sends no body at all).
 BAD_BODIES = st.one_of(
@@ -180,7 +182,8 @@ class NotesMachine(RuleBasedStateMachine):
         except CheckFailure as failure:
             earlier = self.history[:-1]
             story = (
-                "\nThe requests before it, on a fresh app:\n" + "\n".join(f"  {i}. {line}" for i, line in enumerate(earlier, 1))
+                "\nThe requests before it, on a fresh app:\n"
+                + "\n".join(f"  {i}. {line}" for i, line in enumerate(earlier, 1))
                 if earlier
                 else "\nIt was the first request to a fresh app."
             )

@@ -122,7 +122,7 @@ def _mutate(module: _Module, change: Change) -> tuple[str, str]:
     ordered = sorted(units.values(), key=lambda u: _position(u[0]), reverse=True)
     # ast.unparse quotes strings with ' ; keep the solution's " where that gives the same tree.
     for texts in ([_requote(text) for _, text in ordered], [text for _, text in ordered]):
-        spliced = _splice(module.source, [(unit, text) for (unit, _), text in zip(ordered, texts)])
+        spliced = _splice(module.source, [(unit, text) for (unit, _), text in zip(ordered, texts, strict=True)])
         if spliced is not None and _same_tree(spliced, mutated):
             return module.source, spliced
     return _unparsed(module.tree, mutated)
@@ -138,7 +138,9 @@ def _replace(parent: ast.AST, node: ast.AST, replacement: ast.AST | list | None)
             setattr(parent, field, replacement)
         elif isinstance(value, list) and any(item is node for item in value):
             index = next(i for i, item in enumerate(value) if item is node)
-            value[index : index + 1] = [] if replacement is None else (replacement if isinstance(replacement, list) else [replacement])
+            value[index : index + 1] = (
+                [] if replacement is None else (replacement if isinstance(replacement, list) else [replacement])
+            )
 
 
 def _is_compound(node: ast.AST) -> bool:

@@ -19,7 +19,6 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Union
 
 #: Mutants of these categories must all be killed: these are the concepts the checks exist for.
 MUST_KILL = frozenset({"converter", "status", "escaping", "hook"})
@@ -32,7 +31,10 @@ OPERATORS: dict[str, tuple[str, str]] = {
     "converter-class": ("converter", "a custom converter without its regex, to_python or to_url"),
     "status-change": ("status", "the wrong status code: 200 for 201, 403 for 401, 400 for 404, ..."),
     "status-drop": ("status", "a response returned without its status code, so Flask answers 200"),
-    "handler-status-drop": ("status", "an error handler that returns its body without the status, so Flask answers 200"),
+    "handler-status-drop": (
+        "status",
+        "an error handler that returns its body without the status, so Flask answers 200",
+    ),
     "redirect-code": ("status", "the wrong redirect code: permanent for temporary or the reverse"),
     "escape-drop": ("escaping", "a value put into HTML without escape()"),
     "template-safe": ("escaping", "|safe added to a template value, switching autoescaping off for it"),
@@ -40,7 +42,10 @@ OPERATORS: dict[str, tuple[str, str]] = {
     "hook-drop": ("hook", "a request hook never registered"),
     "route-drop": ("route", "a route never registered: its decorator line deleted"),
     "route-slash": ("route", "a trailing slash added to a rule or removed from it"),
-    "converter-widen": ("route", "a variable that takes more than it should: a signed int, path or int for a plain variable"),
+    "converter-widen": (
+        "route",
+        "a variable that takes more than it should: a signed int, path or int for a plain variable",
+    ),
     "methods-change": ("methods", "the wrong methods: one left out, one added, the wrong verb"),
     "handler-drop": ("errors", "an error handler never registered"),
     "abort-swallow": ("abort", "an abort() that never happens"),
@@ -74,8 +79,23 @@ ERROR_HANDLERS = {"errorhandler", "app_errorhandler"}
 ESCAPES = {("markupsafe", "escape"), ("html", "escape"), ("flask", "escape"), ("Markup", "escape")}
 
 STATUS_SWAPS = {
-    200: 201, 201: 200, 202: 200, 204: 200, 400: 422, 401: 403, 403: 401, 404: 400, 405: 404,
-    409: 400, 410: 404, 415: 400, 418: 400, 422: 400, 500: 503, 501: 500, 503: 500,
+    200: 201,
+    201: 200,
+    202: 200,
+    204: 200,
+    400: 422,
+    401: 403,
+    403: 401,
+    404: 400,
+    405: 404,
+    409: 400,
+    410: 404,
+    415: 400,
+    418: 400,
+    422: 400,
+    500: 503,
+    501: 500,
+    503: 500,
 }
 # 302 and 303 are both right for a temporary redirect (Flask 3.2 changes the default).
 REDIRECT_SWAPS = {301: 302, 302: 301, 303: 301, 307: 308, 308: 307}
@@ -83,13 +103,25 @@ CONVERTER_SWAPS = {"int": ("float",), "float": ("int",)}
 # Wider (or different) than the rule says: mistakes only where the contract pins the variable down.
 CONVERTER_WIDENINGS = {"int": ("int(signed=True)",), "": ("path", "int")}
 SYMBOLS = {
-    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.In: "in",
-    ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not", ast.And: "and", ast.Or: "or", ast.Add: "+", ast.Sub: "-",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
+    ast.And: "and",
+    ast.Or: "or",
+    ast.Add: "+",
+    ast.Sub: "-",
 }
 RULE_VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?P<arguments>\([^)]*\))?:)?(?P<name>\w+)>")
 
 #: What goes in place of a node: a node, statements (in place of one statement), or nothing.
-Replacement = Union[ast.AST, list[ast.stmt], None]
+Replacement = ast.AST | list[ast.stmt] | None
 
 
 @dataclass(frozen=True)
@@ -229,7 +261,9 @@ class _Finder(ast.NodeVisitor):
         uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "current_app"]
         if "current_app" in imported and uses:
             edits = tuple((use, ast.Name(id="app", ctx=use.ctx)) for use in uses)
-            self.changes.append(Change("current-app-global", edits, "every use of current_app replaced by the module's app"))
+            self.changes.append(
+                Change("current-app-global", edits, "every use of current_app replaced by the module's app")
+            )
         for name, (operator, stand_in, setup) in stand_ins.items():
             uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
             if name not in imported or not uses:
@@ -298,7 +332,12 @@ class _Finder(ast.NodeVisitor):
                 for index, method in enumerate(names):
                     if len(names) > 1:
                         kept = _without(names, index)
-                        self.add("methods-change", methods.value, ast.List([ast.Constant(m) for m in kept], ast.Load()), f"{method} left out of methods")
+                        self.add(
+                            "methods-change",
+                            methods.value,
+                            ast.List([ast.Constant(m) for m in kept], ast.Load()),
+                            f"{method} left out of methods",
+                        )
                 extra = next((m for m in ("POST", "PUT", "PATCH") if m not in {n.upper() for n in names}), None)
                 if extra is not None:
                     grown = ast.List([ast.Constant(m) for m in [*names, extra]], ast.Load())
@@ -314,7 +353,11 @@ class _Finder(ast.NodeVisitor):
         if self.role == "hook":
             self.add("hook-return-drop", node, ast.Pass(), "the hook's return deleted")
         value = node.value
-        if isinstance(value, ast.Tuple) and len(value.elts) >= 2 and not isinstance(value.elts[1], (ast.Dict, ast.List)):
+        if (
+            isinstance(value, ast.Tuple)
+            and len(value.elts) >= 2
+            and not isinstance(value.elts[1], (ast.Dict, ast.List))
+        ):
             status = value.elts[1]
             self._status(status)
             if _int(status) != 200:  # 200 is Flask's default: leaving it out would change nothing
@@ -324,7 +367,12 @@ class _Finder(ast.NodeVisitor):
                 self.add(operator, value, replacement, f"returned without its status {ast.unparse(status)}")
         body = value.elts[0] if isinstance(value, ast.Tuple) and value.elts else value
         if isinstance(body, ast.Dict) and self.role in ("route", "handler", "hook"):
-            self.add("json-as-text", body, _expr(f"__import__('json').dumps({ast.unparse(body)})"), "the dict sent as json.dumps text")
+            self.add(
+                "json-as-text",
+                body,
+                _expr(f"__import__('json').dumps({ast.unparse(body)})"),
+                "the dict sent as json.dumps text",
+            )
         self.generic_visit(node)
 
     def visit_Expr(self, node: ast.Expr) -> None:
@@ -334,7 +382,9 @@ class _Finder(ast.NodeVisitor):
             self.add("abort-swallow", node, ast.Pass(), "the abort never happens")
         elif isinstance(call, ast.Call):
             operator = _registration_drop(name)
-            self.add(operator, node, ast.Pass(), "the call deleted" if operator == "statement-drop" else "never registered")
+            self.add(
+                operator, node, ast.Pass(), "the call deleted" if operator == "statement-drop" else "never registered"
+            )
         self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> None:
@@ -346,7 +396,12 @@ class _Finder(ast.NodeVisitor):
         if stateful and node.value is not None:
             converters = any("url_map.converters" in ast.unparse(t) for t in targets)
             operator = "converter-unregister" if converters else "statement-drop"
-            self.add(operator, node, ast.Pass(), "the converter is never registered" if converters else "the assignment deleted")
+            self.add(
+                operator,
+                node,
+                ast.Pass(),
+                "the converter is never registered" if converters else "the assignment deleted",
+            )
         self.generic_visit(node)
 
     visit_AugAssign = visit_AnnAssign = visit_Assign
@@ -380,13 +435,25 @@ class _Finder(ast.NodeVisitor):
             self._route(node, verb="route")
         elif name in ("make_response", "Response") and len(node.args) >= 2:
             if _int(node.args[1]) != 200:
-                self.add("status-drop", node, ast.Call(node.func, _without(node.args, 1), node.keywords), f"{name} without its status")
+                self.add(
+                    "status-drop",
+                    node,
+                    ast.Call(node.func, _without(node.args, 1), node.keywords),
+                    f"{name} without its status",
+                )
             self._status(node.args[1])
         elif name == "redirect":
             self._redirect(node)
         elif name == "jsonify" and (len(node.args) == 1) != bool(node.keywords):
-            payload = ast.unparse(first) if first is not None else f"dict({', '.join(ast.unparse(k) for k in node.keywords)})"
-            self.add("json-as-text", node, _expr(f"__import__('json').dumps({payload})"), "jsonify(...) written as json.dumps(...): text, not JSON")
+            payload = (
+                ast.unparse(first) if first is not None else f"dict({', '.join(ast.unparse(k) for k in node.keywords)})"
+            )
+            self.add(
+                "json-as-text",
+                node,
+                _expr(f"__import__('json').dumps({payload})"),
+                "jsonify(...) written as json.dumps(...): text, not JSON",
+            )
         elif name == "Flask" and self.bare_app:
             self._app_instance(node)
         for keyword in node.keywords:
@@ -394,7 +461,12 @@ class _Finder(ast.NodeVisitor):
                 self._status(keyword.value)
             if keyword.arg is not None and id(keyword.value) not in self.claimed:
                 kept = [k for k in node.keywords if k is not keyword]
-                self.add("keyword-drop", node, ast.Call(node.func, node.args, kept), f"{keyword.arg}= left out of {owner + '.' if owner else ''}{name}(...)")
+                self.add(
+                    "keyword-drop",
+                    node,
+                    ast.Call(node.func, node.args, kept),
+                    f"{keyword.arg}= left out of {owner + '.' if owner else ''}{name}(...)",
+                )
         self.generic_visit(node)
 
     def _status(self, node: ast.AST | None) -> None:
@@ -413,7 +485,12 @@ class _Finder(ast.NodeVisitor):
             self.add("redirect-code", call, grown, "a permanent redirect (301) instead of a temporary one")
         elif code is not None and code in REDIRECT_SWAPS:
             self.claim(code_node)
-            self.add("redirect-code", code_node, _number(REDIRECT_SWAPS[code]), f"redirect code {code} -> {REDIRECT_SWAPS[code]}")
+            self.add(
+                "redirect-code",
+                code_node,
+                _number(REDIRECT_SWAPS[code]),
+                f"redirect code {code} -> {REDIRECT_SWAPS[code]}",
+            )
 
     def _app_instance(self, call: ast.Call) -> None:
         first = call.args[0] if call.args else None
@@ -428,13 +505,26 @@ class _Finder(ast.NodeVisitor):
         swaps = {"args": "form", "form": "args", "values": "args"}
         if isinstance(node.value, ast.Name) and node.value.id == "request" and node.attr in swaps:
             other = swaps[node.attr]
-            self.add("request-source", node, ast.Attribute(node.value, other, node.ctx), f"request.{node.attr} -> request.{other}")
+            self.add(
+                "request-source",
+                node,
+                ast.Attribute(node.value, other, node.ctx),
+                f"request.{node.attr} -> request.{other}",
+            )
         self.generic_visit(node)
 
     def visit_Compare(self, node: ast.Compare) -> None:
         swaps = {
-            ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE,
-            ast.GtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+            ast.Eq: ast.NotEq,
+            ast.NotEq: ast.Eq,
+            ast.Lt: ast.LtE,
+            ast.LtE: ast.Lt,
+            ast.Gt: ast.GtE,
+            ast.GtE: ast.Gt,
+            ast.In: ast.NotIn,
+            ast.NotIn: ast.In,
+            ast.Is: ast.IsNot,
+            ast.IsNot: ast.Is,
         }
         for index, op in enumerate(node.ops):
             ops = list(node.ops)
@@ -495,7 +585,7 @@ def _rule_mutations(rule: str) -> Iterator[tuple[str, str, str]]:
         name = match["name"]
         whole = match.group(0)
 
-        def swap(new: str) -> str:
+        def swap(new: str, match: re.Match[str] = match) -> str:
             return rule[: match.start()] + new + rule[match.end() :]
 
         if converter and converter != "string":
@@ -591,12 +681,33 @@ def template_changes(text: str) -> list[TextChange]:
             continue
         inner = body.rstrip()
         new = "{{" + match["open"] + inner + "|safe" + body[len(inner) :] + match["close"] + "}}"
-        changes.append(TextChange("template-safe", line(match.start()), f"{{{{{body}}}}} marked |safe", text[: match.start()] + new + text[match.end() :]))
+        changes.append(
+            TextChange(
+                "template-safe",
+                line(match.start()),
+                f"{{{{{body}}}}} marked |safe",
+                text[: match.start()] + new + text[match.end() :],
+            )
+        )
     for match in EXTENDS.finditer(text):
         end = match.end() + 1 if text[match.end() : match.end() + 1] == "\n" else match.end()
-        changes.append(TextChange("template-extends-drop", line(match.start()), f"{match.group(0)} deleted", text[: match.start()] + text[end:]))
+        changes.append(
+            TextChange(
+                "template-extends-drop",
+                line(match.start()),
+                f"{match.group(0)} deleted",
+                text[: match.start()] + text[end:],
+            )
+        )
     for match in FOR_LOOP.finditer(text):
         iterable = match["iterable"].strip()
         new = f"{match.group(1)}({iterable})[1:]{match.group(3)}"
-        changes.append(TextChange("template-loop", line(match.start()), f"the loop over {iterable} skips the first item", text[: match.start()] + new + text[match.end() :]))
+        changes.append(
+            TextChange(
+                "template-loop",
+                line(match.start()),
+                f"the loop over {iterable} skips the first item",
+                text[: match.start()] + new + text[match.end() :],
+            )
+        )
     return changes

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from grader.audit.mutants import Mutant, make_mutants
 from grader.course import Course, submission_folder
 from grader.exercise import Exercise
 from grader.grading import SUBMISSION_TIMEOUT, grade
-from grader.audit.mutants import Mutant, make_mutants
 from grader.results import ExerciseResult
 
 MIN_KILL_RATE = 0.95
@@ -45,9 +45,18 @@ class MutantOutcome:
     def to_dict(self) -> dict[str, Any]:
         m = self.mutant
         return {
-            "id": m.id, "operator": m.operator, "category": m.category, "must_kill": m.must_kill,
-            "file": m.file, "line": m.line, "description": m.description, "diff": m.diff,
-            "status": self.status, "killed_by": self.killed_by, "message": self.message, "reason": self.reason,
+            "id": m.id,
+            "operator": m.operator,
+            "category": m.category,
+            "must_kill": m.must_kill,
+            "file": m.file,
+            "line": m.line,
+            "description": m.description,
+            "diff": m.diff,
+            "status": self.status,
+            "killed_by": self.killed_by,
+            "message": self.message,
+            "reason": self.reason,
         }
 
 
@@ -152,7 +161,9 @@ def audit(
         roots = _write_roots(Path(tmp), exercises, solutions, mutants, batch)
         judge_runs = 1  # the baseline: the solutions themselves
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            baseline_future = pool.submit(grade, course, course.solutions_dir, [e.id for e in exercises], timeout=timeout)
+            baseline_future = pool.submit(
+                grade, course, course.solutions_dir, [e.id for e in exercises], timeout=timeout
+            )
             futures = [pool.submit(_grade_root, course, root, members, timeout) for root, members in roots]
             for done, future in enumerate(as_completed(futures), 1):
                 results, runs = future.result()
@@ -166,7 +177,11 @@ def audit(
 
 
 def _write_roots(
-    tmp: Path, exercises: list[Exercise], solutions: dict[str, Path | None], mutants: dict[str, list[Mutant]], batch: bool
+    tmp: Path,
+    exercises: list[Exercise],
+    solutions: dict[str, Path | None],
+    mutants: dict[str, list[Mutant]],
+    batch: bool,
 ) -> list[tuple[Path, dict[str, Mutant]]]:
     """Submission roots, each holding at most one mutant per exercise (largest roots first)."""
     groups: list[dict[str, Mutant]] = []
@@ -199,7 +214,9 @@ def _write_roots(
     return roots
 
 
-def _grade_root(course: Course, root: Path, members: dict[str, Mutant], timeout: float) -> tuple[dict[int, ExerciseResult], int]:
+def _grade_root(
+    course: Course, root: Path, members: dict[str, Mutant], timeout: float
+) -> tuple[dict[int, ExerciseResult], int]:
     """Grade one root; ``(result by mutant, judge runs)``. When the whole judge failed
     (every exercise errored alike), each mutant is graded again on its own, so that one
     mutant cannot decide its neighbours' fate."""
@@ -214,7 +231,11 @@ def _grade_root(course: Course, root: Path, members: dict[str, Mutant], timeout:
 
 
 def _exercise_audit(
-    exercise: Exercise, solution: Path | None, baseline: ExerciseResult, mutants: list[Mutant], graded: dict[int, ExerciseResult]
+    exercise: Exercise,
+    solution: Path | None,
+    baseline: ExerciseResult,
+    mutants: list[Mutant],
+    graded: dict[int, ExerciseResult],
 ) -> ExerciseAudit:
     marks = {mark.id: mark.reason for mark in exercise.equivalent_mutants}
     outcomes = [_outcome(mutant, graded[id(mutant)], marks) for mutant in mutants]
@@ -229,7 +250,9 @@ def _exercise_audit(
     made = {outcome.mutant.id: outcome for outcome in outcomes}
     for mutant_id in marks:
         if mutant_id not in made:
-            problems.append(f"equivalent_mutants names {mutant_id}, which is no mutant of the solution (did the solution change?)")
+            problems.append(
+                f"equivalent_mutants names {mutant_id}, which is no mutant of the solution (did the solution change?)"
+            )
         elif made[mutant_id].status == "killed":
             problems.append(
                 f"{mutant_id} is marked equivalent, but {', '.join(made[mutant_id].killed_by) or 'grading'} "
@@ -261,14 +284,26 @@ def render(result: AuditResult, *, survivors_only: bool = False) -> str:
         "",
     ]
     for exercise in result.exercises:
-        lines.append(_summary(exercise.id, exercise.count("killed"), exercise.count("survived"), exercise.count("equivalent"), exercise.kill_rate))
+        lines.append(
+            _summary(
+                exercise.id,
+                exercise.count("killed"),
+                exercise.count("survived"),
+                exercise.count("equivalent"),
+                exercise.kill_rate,
+            )
+        )
         for outcome in exercise.outcomes:
             if survivors_only and outcome.status == "killed":
                 continue
             lines += _render_outcome(outcome)
         lines += [f"  ! {failure}" for failure in exercise.failures(result.min_kill_rate)]
         lines.append("")
-    lines.append(_summary("Overall", result.count("killed"), result.count("survived"), result.count("equivalent"), result.kill_rate))
+    lines.append(
+        _summary(
+            "Overall", result.count("killed"), result.count("survived"), result.count("equivalent"), result.kill_rate
+        )
+    )
     verdict = "passed" if result.passed else "FAILED"
     lines.append(
         f"Audit {verdict}: the minimum kill rate is {result.min_kill_rate:.0%} for every exercise, and every "
@@ -288,10 +323,15 @@ def _render_outcome(outcome: MutantOutcome) -> list[str]:
     label = LABELS[outcome.status] + (" (must be killed)" if outcome.status == "survived" and mutant.must_kill else "")
     lines = [f"  {label:10} {mutant.id}  {where}  {mutant.description}"]
     if outcome.status == "killed":
-        lines.append(f"             by {', '.join(outcome.killed_by) or 'grading'}" + (f": {outcome.message}" if outcome.message else ""))
+        lines.append(
+            f"             by {', '.join(outcome.killed_by) or 'grading'}"
+            + (f": {outcome.message}" if outcome.message else "")
+        )
     elif outcome.reason:
         lines.append(f"             equivalent: {outcome.reason}")
     lines += [
-        f"             {line}" for line in mutant.diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")
+        f"             {line}"
+        for line in mutant.diff.splitlines()
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
     ]
     return lines

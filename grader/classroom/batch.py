@@ -28,11 +28,11 @@ from pathlib import Path
 
 from grader import report
 from grader.classroom import class_report, gradebook, gradescope, junit
+from grader.classroom.submissions import Submission, discover, grade_submission
 from grader.course import Course
 from grader.grading import GradingCancelled
 from grader.isolation import Policy
 from grader.results import SubmissionResult
-from grader.classroom.submissions import Submission, discover, grade_submission
 
 MANIFEST = "batch.json"
 FORMATS = ("gradescope", "junit")

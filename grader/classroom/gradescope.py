@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from grader import report
+from grader.classroom.submissions import Submission, grade_submission
 from grader.course import Course
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox import PACKAGE_PARENT
-from grader.classroom.submissions import Submission, grade_submission
 
 HIDDEN_VISIBILITY = "after_due_date"
 HIDDEN_VISIBILITIES = ("after_due_date", "hidden")

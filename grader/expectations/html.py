@@ -146,7 +146,11 @@ class PageExpectation:
                 f"{self._request_line} answered a page that does not show {quote(wanted)}; "
                 f"the page shows {quote(self.page.text)}.",
                 expected=f"a page showing the text {quote(wanted)}"
-                + ("\n(text that came from the user must be escaped, or the browser reads it as HTML)" if set(text) & set("<>&") else ""),
+                + (
+                    "\n(text that came from the user must be escaped, or the browser reads it as HTML)"
+                    if set(text) & set("<>&")
+                    else ""
+                ),
             )
         return self
 

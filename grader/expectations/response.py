@@ -130,8 +130,7 @@ class ResponseExpectation:
     def mimetype(self, mimetype: str) -> ResponseExpectation:
         if self.response.mimetype != mimetype:
             self.fail(
-                f"{self._request_line} answered with Content-Type {self.response.content_type!r}, "
-                f"expected {mimetype}.",
+                f"{self._request_line} answered with Content-Type {self.response.content_type!r}, expected {mimetype}.",
                 expected=f"Content-Type: {mimetype}",
             )
         return self
@@ -189,11 +188,17 @@ class ResponseExpectation:
             self.fail(f"{self._request_line} answered without a Location header.", expected=f"Location: {location}")
         if _target(base, actual) != _target(base, location):
             _, _, path, query, fragment = _target(base, actual)
-            leads = [f"the path {path!r}"] + [f"the {name} {value!r}" for name, value in (("query", query), ("fragment", fragment)) if value]
+            leads = [f"the path {path!r}"] + [
+                f"the {name} {value!r}" for name, value in (("query", query), ("fragment", fragment)) if value
+            ]
             verb = "redirected to" if 300 <= self.response.status_code < 400 else "sent the Location"
             self.fail(
                 f"{self._request_line} {verb} {actual!r}, expected {location!r}"
-                + (f" (yours leads to {' and '.join(leads)})." if actual not in (path, "http://localhost" + path) else "."),
+                + (
+                    f" (yours leads to {' and '.join(leads)})."
+                    if actual not in (path, "http://localhost" + path)
+                    else "."
+                ),
                 expected=f"Location: {location}",
             )
         return self
@@ -204,7 +209,9 @@ class ResponseExpectation:
 
     # -- JSON
 
-    def json(self, value: Any = ..., where: Callable[[Any], bool] | None = None, describe: str = "") -> ResponseExpectation:
+    def json(
+        self, value: Any = ..., where: Callable[[Any], bool] | None = None, describe: str = ""
+    ) -> ResponseExpectation:
         """The body is JSON with an ``application/json`` type (equal to ``value`` if given)."""
         if not self.response.is_json:
             self.fail(

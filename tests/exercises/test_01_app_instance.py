@@ -21,7 +21,10 @@ ALTERNATIVES = {
 MISTAKES = {
     "hard-coded import name": ("from flask import Flask\napp = Flask('app')\n", {"import_name"}),
     "run at import": ("from flask import Flask\napp = Flask(__name__)\napp.run()\n", {"no_server_on_import"}),
-    "static route turned off": ("from flask import Flask\napp = Flask(__name__, static_folder=None)\n", {"static_route"}),
+    "static route turned off": (
+        "from flask import Flask\napp = Flask(__name__, static_folder=None)\n",
+        {"static_route"},
+    ),
 }
 
 

@@ -49,7 +49,8 @@ MISTAKES = {
         {"post_not_allowed"},
     ),
     "catch-all route": (
-        BASE + '@app.route("/")\n@app.route("/<path:anything>")\ndef index(anything=None):\n    return "<p>Hello World</p>"\n',
+        BASE
+        + '@app.route("/")\n@app.route("/<path:anything>")\ndef index(anything=None):\n    return "<p>Hello World</p>"\n',
         {"unknown_paths_404"},
     ),
     "automatic OPTIONS turned off": (

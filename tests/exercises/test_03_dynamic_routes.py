@@ -58,7 +58,6 @@ MISTAKES = {
 }
 
 
-
 def test_the_unescaped_mistake_is_explained_with_the_smallest_example(grade_files):
     source = MISTAKES["not escaped"][0]
     exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]

@@ -28,14 +28,14 @@ ALTERNATIVES = {
         app.add_url_rule("/price/<float:amount>", view_func=price)
         app.add_url_rule("/files/<path:subpath>", view_func=files)
     """,
-    "escaped subpath and app.get": SOLUTION.replace("@app.route", "@app.get").replace(
-        'return f"File: {subpath}"', 'return f"File: {escape(subpath)}"'
-    ).replace("from flask import Flask", "from flask import Flask\nfrom markupsafe import escape"),
+    "escaped subpath and app.get": SOLUTION.replace("@app.route", "@app.get")
+    .replace('return f"File: {subpath}"', 'return f"File: {escape(subpath)}"')
+    .replace("from flask import Flask", "from flask import Flask\nfrom markupsafe import escape"),
 }
 
 MISTAKES = {
     "string instead of int": (
-        SOLUTION.replace("/item/<int:item_id>\")", "/item/<item_id>\")"),
+        SOLUTION.replace('/item/<int:item_id>")', '/item/<item_id>")'),
         {"item", "item_rejects_non_int"},
     ),
     "next without a converter": (

@@ -93,14 +93,29 @@ MISTAKES = {
     ),
     "routes sent as HTML": (SOLUTION.replace(', mimetype="text/plain"', ""), {"routes"}),
     "static rule left out": (
-        SOLUTION.replace("for rule in app.url_map.iter_rules()}", 'for rule in app.url_map.iter_rules() if rule.endpoint != "static"}'),
+        SOLUTION.replace(
+            "for rule in app.url_map.iter_rules()}",
+            'for rule in app.url_map.iter_rules() if rule.endpoint != "static"}',
+        ),
         {"routes"},
     ),
-    "ping accepts POST": (SOLUTION.replace('@app.route("/ping")', '@app.route("/ping", methods=["GET", "POST"])'), {"ping_get_only"}),
-    "contact accepts PUT": (SOLUTION.replace('methods=["GET", "POST"]', 'methods=["GET", "POST", "PUT"]'), {"put_not_allowed"}),
-    "name not escaped": (SOLUTION.replace("{escape(request.form['name'])}", "{request.form['name']}"), {"thanks_escaped"}),
+    "ping accepts POST": (
+        SOLUTION.replace('@app.route("/ping")', '@app.route("/ping", methods=["GET", "POST"])'),
+        {"ping_get_only"},
+    ),
+    "contact accepts PUT": (
+        SOLUTION.replace('methods=["GET", "POST"]', 'methods=["GET", "POST", "PUT"]'),
+        {"put_not_allowed"},
+    ),
+    "name not escaped": (
+        SOLUTION.replace("{escape(request.form['name'])}", "{request.form['name']}"),
+        {"thanks_escaped"},
+    ),
     "form without a method": (SOLUTION.replace(' method="post"', ""), {"contact_form"}),
-    "external static URL": (SOLUTION.replace('filename="hello.txt")', 'filename="hello.txt", _external=True)'), {"static_url"}),
+    "external static URL": (
+        SOLUTION.replace('filename="hello.txt")', 'filename="hello.txt", _external=True)'),
+        {"static_url"},
+    ),
 }
 
 

@@ -89,12 +89,20 @@ ALTERNATIVES = {
 
 MISTAKES = {
     "an empty msg echoed": (
-        SOLUTION.replace('msg = request.args.get("msg", "")\n    if not msg:\n        abort(400)', 'msg = request.args["msg"]'),
+        SOLUTION.replace(
+            'msg = request.args.get("msg", "")\n    if not msg:\n        abort(400)', 'msg = request.args["msg"]'
+        ),
         {"echo_needs_msg"},
     ),
     "echo sent as HTML": (SOLUTION.replace('Response(msg, mimetype="text/plain")', "msg"), {"echo_plain_text"}),
-    "User-Agent not escaped": (SOLUTION.replace("{escape(request.user_agent.string)}", "{request.user_agent.string}"), {"agent_escaped"}),
-    "booleans counted as numbers": (SOLUTION.replace(" and not isinstance(value, bool)", ""), {"sum_rejects_non_numbers"}),
+    "User-Agent not escaped": (
+        SOLUTION.replace("{escape(request.user_agent.string)}", "{request.user_agent.string}"),
+        {"agent_escaped"},
+    ),
+    "booleans counted as numbers": (
+        SOLUTION.replace(" and not isinstance(value, bool)", ""),
+        {"sum_rejects_non_numbers"},
+    ),
     "request.json answers broken JSON in HTML": (
         SOLUTION.replace("request.get_json(silent=True)", "request.json"),
         {"sum_broken_json"},

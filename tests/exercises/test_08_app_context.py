@@ -64,7 +64,10 @@ MISTAKES = {
         SOLUTION.replace('return current_app.config["GREETING"]', 'return app.config["GREETING"]'),
         {"get_greeting_current_app"},
     ),
-    "helper returns a fixed text": (SOLUTION.replace('return current_app.config["GREETING"]', 'return "Hello"'), {"get_greeting_current_app"}),
+    "helper returns a fixed text": (
+        SOLUTION.replace('return current_app.config["GREETING"]', 'return "Hello"'),
+        {"get_greeting_current_app"},
+    ),
     "app name typed by hand": (SOLUTION.replace("return current_app.name", 'return "app"'), {"app_name"}),
     "an empty header is kept": (
         SOLUTION.replace('request.headers.get("X-User") or "anonymous"', 'request.headers.get("X-User", "anonymous")'),
@@ -96,7 +99,12 @@ MISTAKES = {
 EXPLAINED = {
     "user kept in a module variable": (
         "g_per_request",
-        ["request:  1. GET /whoami (X-User: mallory) → 200 OK, body 'mallory'", "2. GET /whoami", "expected: 'anonymous'", "visits="],
+        [
+            "request:  1. GET /whoami (X-User: mallory) → 200 OK, body 'mallory'",
+            "2. GET /whoami",
+            "expected: 'anonymous'",
+            "visits=",
+        ],
     ),
 }
 

@@ -107,7 +107,12 @@ MISTAKES = {
 EXPLAINED = {
     "a module-level counter": (
         "clients_independent",
-        ["1. client A: GET /visit → 200 OK, body 'Visits: 1'\n", "2. client B: GET /visit\n", "expected: 'Visits: 1'", "order=[0, 1]"],
+        [
+            "1. client A: GET /visit → 200 OK, body 'Visits: 1'\n",
+            "2. client B: GET /visit\n",
+            "expected: 'Visits: 1'",
+            "order=[0, 1]",
+        ],
     ),
 }
 

@@ -84,16 +84,16 @@ ALTERNATIVES = {
 
 MISTAKES = {
     "token checked in the view only": (
-        SOLUTION.replace(
-            '            return "Unauthorized", 401\n', '            pass\n'
-        ).replace(
+        SOLUTION.replace('            return "Unauthorized", 401\n', "            pass\n").replace(
             'def admin():\n    return "Welcome, admin"',
             'def admin():\n    if request.headers.get("X-Token") != "letmein":\n        return "Unauthorized", 401\n    return "Welcome, admin"',
         ),
         {"admin_subpaths"},
     ),
     "abort(401) answers an HTML page": (
-        SOLUTION.replace('return "Unauthorized", 401', "abort(401)").replace("from flask import Flask,", "from flask import Flask, abort,"),
+        SOLUTION.replace('return "Unauthorized", 401', "abort(401)").replace(
+            "from flask import Flask,", "from flask import Flask, abort,"
+        ),
         {"admin_needs_token"},
     ),
     "header added in the views only": (
@@ -102,7 +102,10 @@ MISTAKES = {
         .replace("from flask import Flask,", "from flask import Flask, make_response,"),
         {"x_app_header"},
     ),
-    "the last path instead of the first": (SOLUTION.replace("    if first_path is None:\n        first_path", "    first_path"), {"first_seen"}),
+    "the last path instead of the first": (
+        SOLUTION.replace("    if first_path is None:\n        first_path", "    first_path"),
+        {"first_seen"},
+    ),
     "counted in after_request": (
         SOLUTION.replace(
             "@app.teardown_request\ndef count_request(exception):\n    global torn_down\n    torn_down += 1",
@@ -111,7 +114,10 @@ MISTAKES = {
         {"teardown_hook"},
     ),
     "failed requests not counted": (
-        SOLUTION.replace("    global torn_down\n    torn_down += 1", "    global torn_down\n    if exception is None:\n        torn_down += 1"),
+        SOLUTION.replace(
+            "    global torn_down\n    torn_down += 1",
+            "    global torn_down\n    if exception is None:\n        torn_down += 1",
+        ),
         {"boom_torn_down"},
     ),
 }
@@ -129,7 +135,9 @@ test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_t
 
 
 def test_before_first_request_gets_the_traceback_and_the_replacement(grade_files):
-    source = SOLUTION.replace("@app.before_request\ndef remember_first_path", "@app.before_first_request\ndef remember_first_path")
+    source = SOLUTION.replace(
+        "@app.before_request\ndef remember_first_path", "@app.before_first_request\ndef remember_first_path"
+    )
     exercise = grade_files({f"{EXERCISE}/app.py": source}).exercises[0]
     assert exercise.score == 0 and exercise.status == "error"
     assert "AttributeError" in exercise.message and "before_first_request" in exercise.message

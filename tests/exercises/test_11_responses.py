@@ -83,12 +83,15 @@ MISTAKES = {
     "empty body but status 200": (SOLUTION.replace('return "", 204', 'return ""'), {"empty"}),
     "JSON written as a string": (SOLUTION.replace('return {"ok": True}', """return '{"ok": true}'"""), {"json"}),
     "abort instead of a status": (
-        SOLUTION.replace('return f"Status {code}", code', 'abort(code) if code >= 400 else None\n    return f"Status {code}", code')
-        .replace("from flask import Flask", "from flask import Flask, abort"),
+        SOLUTION.replace(
+            'return f"Status {code}", code', 'abort(code) if code >= 400 else None\n    return f"Status {code}", code'
+        ).replace("from flask import Flask", "from flask import Flask, abort"),
         {"any_status"},
     ),
     "status code without its converter": (
-        SOLUTION.replace('"/status/<int:code>"', '"/status/<code>"').replace('return f"Status {code}", code', 'return f"Status {code}", int(code)'),
+        SOLUTION.replace('"/status/<int:code>"', '"/status/<code>"').replace(
+            'return f"Status {code}", code', 'return f"Status {code}", int(code)'
+        ),
         {"status_needs_an_int"},
     ),
 }

@@ -65,7 +65,7 @@ MISTAKES = {
         SOLUTION.replace('return redirect(url_for("new"))', 'return redirect(url_for("new"), 301)'),
         {"old"},
     ),
-    "/moved redirects temporarily": (SOLUTION.replace(', code=301', ''), {"moved"}),
+    "/moved redirects temporarily": (SOLUTION.replace(", code=301", ""), {"moved"}),
     "name not escaped": (SOLUTION.replace("{escape(name)}", "{name}"), {"profile_escapes"}),
 }
 

@@ -81,14 +81,19 @@ MISTAKES = {
         {"missing_user", "unknown_url"},
     ),
     "JSON answered in the view, no handler": (
-        SOLUTION.replace("        abort(404)", '        return {"error": "not found"}, 404').replace("@app.errorhandler(404)\n", ""),
+        SOLUTION.replace("        abort(404)", '        return {"error": "not found"}, 404').replace(
+            "@app.errorhandler(404)\n", ""
+        ),
         {"unknown_url"},
     ),
     "500 handler without a status": (
         SOLUTION.replace('return "Something went wrong", 500', 'return "Something went wrong"'),
         {"crash"},
     ),
-    "handler for every exception": (SOLUTION.replace("@app.errorhandler(500)", "@app.errorhandler(Exception)"), {"admin_forbidden"}),
+    "handler for every exception": (
+        SOLUTION.replace("@app.errorhandler(500)", "@app.errorhandler(Exception)"),
+        {"admin_forbidden"},
+    ),
 }
 
 

@@ -89,10 +89,12 @@ MISTAKES = {
         {"hello_escapes"},
     ),
     "fruit written into the template": (
-        submission(items=solution_template("items").replace(
-            "{% for item in items %}\n  <li>{{ item }}</li>\n  {% endfor %}",
-            "<li>apple</li><li>banana</li><li>cherry</li>",
-        )),
+        submission(
+            items=solution_template("items").replace(
+                "{% for item in items %}\n  <li>{{ item }}</li>\n  {% endfor %}",
+                "<li>apple</li><li>banana</li><li>cherry</li>",
+            )
+        ),
         {"items_from_constant"},
     ),
     "hello page not extending the base": (
@@ -112,6 +114,8 @@ test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_t
 
 
 def test_the_learners_templates_are_graded_not_the_starters(grade_files):
-    result = grade_one(grade_files, EXERCISE, submission(base=solution_template("base").replace("Flask Exercises", "My Site")))
+    result = grade_one(
+        grade_files, EXERCISE, submission(base=solution_template("base").replace("Flask Exercises", "My Site"))
+    )
     assert {"index", "pages_extend_base"} <= failing(result)
     assert "titled 'Home - My Site'" in check_named(result, "index").message

@@ -73,7 +73,9 @@ MISTAKES = {
         {"not_numbers_404"},
     ),
     "no to_url": (
-        SOLUTION.replace('    def to_url(self, value):\n        return "+".join(str(number) for number in value)\n', ""),
+        SOLUTION.replace(
+            '    def to_url(self, value):\n        return "+".join(str(number) for number in value)\n', ""
+        ),
         {"url_for_builds", "sum_url"},
     ),
     "registered under another name": (

@@ -173,10 +173,15 @@ MISTAKES = {
         {"bad_body", "model"},
     ),
     "an empty text refused": (
-        SOLUTION.replace('isinstance(data.get("text"), str):', 'isinstance(data.get("text"), str) or not data["text"]:'),
+        SOLUTION.replace(
+            'isinstance(data.get("text"), str):', 'isinstance(data.get("text"), str) or not data["text"]:'
+        ),
         {"create", "model"},
     ),
-    "delete answers 200 with a body": (SOLUTION.replace('return "", 204', 'return {"deleted": note_id}'), {"delete", "model"}),
+    "delete answers 200 with a body": (
+        SOLUTION.replace('return "", 204', 'return {"deleted": note_id}'),
+        {"delete", "model"},
+    ),
     "the count header set in the views only": (HEADER_IN_VIEWS, {"count_header", "model"}),
 }
 

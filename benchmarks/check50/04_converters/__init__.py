@@ -77,6 +77,6 @@ def price_needs_a_dot():
 def file_path():
     """GET /files/SUBPATH answers File: SUBPATH."""
     app = check50.flask.app("app.py")
-    for first, second in zip(names(8), names(9)):
+    for first, second in zip(names(8), names(9), strict=False):
         subpath = f"{first}/{second}"
         body(app.get(f"/files/{url(first)}/{url(second)}").status(200), f"File: {subpath}", unescape=True)
