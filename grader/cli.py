@@ -17,9 +17,9 @@ from grader.classroom.batch import FORMATS, BatchError, Shard, merge, plan, run_
 from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT, grade, verify
-from grader.isolation import Policy, describe, missing_essentials
 from grader.progress import Progress, first_to_do, render_next, render_overview
-from grader.sandbox import probe_layers
+from grader.sandbox.policy import Policy, describe, missing_essentials
+from grader.sandbox.process import probe_layers
 from grader.style import Style
 from grader.workspace import shown
 

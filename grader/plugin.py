@@ -30,7 +30,7 @@ from hypothesis.errors import Flaky
 from grader.client import LearnerApp
 from grader.errors import CheckFailure, CheckTimeout, SubmissionError, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, Exercise
-from grader.sandbox import Sandbox, TimeLimits, WorkerSpec
+from grader.sandbox.process import Sandbox, TimeLimits, WorkerSpec
 
 settings.register_profile(
     "flask-grader",
