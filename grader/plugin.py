@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 
 from grader.client import LearnerApp
+from grader.cpu import Overrun, judge_cpu_limit
 from grader.errors import CheckFailure, CheckTimeout, SubmissionError, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, Exercise
 from grader.sandbox import Sandbox, TimeLimits, WorkerSpec
@@ -75,6 +76,7 @@ class JudgeState:
 
 STATE = pytest.StashKey[JudgeState]()
 OPENED = pytest.StashKey[list[LearnerApp]]()
+OVERRUN = pytest.StashKey[Overrun]()
 
 
 class StatePlugin:
@@ -101,6 +103,17 @@ class StatePlugin:
         if isinstance(item, pytest.Function):
             record(self.state.run_for(item.path), item, call)
         return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """The judge's own CPU time in a check is bounded too (see :mod:`grader.cpu`)."""
+    with judge_cpu_limit(time_limits(item).check) as overrun:
+        try:
+            return (yield)
+        finally:
+            if overrun.exceeded:
+                item.stash[OVERRUN] = overrun
 
 
 # ------------------------------------------------------------------- fixtures
@@ -175,6 +188,8 @@ def record(run: ExerciseRun, item: pytest.Function, call: pytest.CallInfo[None])
     if previous is not None and previous.status != "passed":
         return
     fatal = next((app.worker.dead for app in item.stash.get(OPENED, []) if app.worker.dead), None)
+    if OVERRUN in item.stash:  # whatever the check then raised, the grader's time ran out
+        fatal = item.stash[OVERRUN].error()
     if fatal is not None:
         # Hypothesis's example would mislead: after the first fatal error every
         # example fails at once, so it shrinks to one that did nothing wrong.
