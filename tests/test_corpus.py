@@ -13,6 +13,7 @@ import glob
 import json
 import os
 import pwd
+import re
 import shutil
 import socket
 import tempfile
@@ -22,9 +23,11 @@ from pathlib import Path
 
 import pytest
 
+from grader import report
 from grader.classroom.submissions import discover, grade_submission
 from grader.grading import grade
 from grader.results import ExerciseResult
+from grader.style import Style
 from tests.conftest import ROOT, live_tasks_named, solution, statuses, write_submission
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -72,6 +75,7 @@ ENTRIES = {
     "linked_exercise_folder": Verdict("error", words=("02_first_route is a symbolic link", "hand in the file itself")),
     "unreadable_to_learner": Verdict("error", words=("02_first_route cannot be read by its owner",)),
     "punycode_body": Verdict(checks={"about": "failed"}),
+    "terminal_escapes": Verdict(checks={"index": "failed", "about": "failed"}, words=("RuntimeError",)),
 }
 
 
@@ -267,3 +271,12 @@ def test_a_learner_whose_exercises_link_to_another_learners_gets_no_grade_of_the
     assert linked.status == "error" and linked.score == 0
     assert "exercises is a symbolic link" in linked.message, linked.message
     assert graded["bob"].exercises[0].passed
+
+
+def test_what_learner_code_sends_is_shown_inert_on_a_terminal_in_the_grader_s_colours(course, run, listener):
+    exercise = grade_hostile(course, run, listener, (CORPUS / "terminal_escapes.py").read_bytes())
+    shown = report.render_exercise(exercise, Style(color=True, symbols=True))
+    assert "\\x1b[2J" in shown and "Total: 8/8" in shown  # the learner's text is there, spelled out
+    grader_colours = re.sub("\x1b\\[[0-9;]*m", "", shown)  # SGR sequences: the grader's own styles
+    assert grader_colours != shown
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", grader_colours), grader_colours
