@@ -28,7 +28,7 @@ from grader.classroom.submissions import discover, grade_submission
 from grader.grading import grade
 from grader.results import ExerciseResult
 from grader.style import Style
-from tests.conftest import ROOT, live_tasks_named, solution, statuses, write_submission
+from tests.helpers import ROOT, live_tasks_named, solution, statuses, write_submission
 
 CORPUS = Path(__file__).parent / "corpus"
 EXERCISE = "02_first_route"
