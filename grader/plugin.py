@@ -102,22 +102,21 @@ class StatePlugin:
                 run.collect_error = str(report.longrepr)
 
     @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        """The judge's own CPU time in a check is bounded too (see :mod:`grader.cpu`)."""
+        with judge_cpu_limit(time_limits(item).check) as overrun:
+            try:
+                return (yield)
+            finally:
+                if overrun.exceeded:
+                    item.stash[OVERRUN] = overrun
+
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
         if isinstance(item, pytest.Function):
             record(self.state.run_for(item.path), item, call)
         return report
-
-
-@pytest.hookimpl(wrapper=True, specname="pytest_runtest_call")
-def bound_the_judges_cpu(item: pytest.Item) -> Iterator[None]:
-    """The judge's own CPU time in a check is bounded too (see :mod:`grader.cpu`)."""
-    with judge_cpu_limit(time_limits(item).check) as overrun:
-        try:
-            return (yield)
-        finally:
-            if overrun.exceeded:
-                item.stash[OVERRUN] = overrun
 
 
 # ------------------------------------------------------------------- fixtures

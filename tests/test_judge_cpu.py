@@ -25,7 +25,7 @@ def test_a_check_whose_judge_work_runs_away_times_out_alone(tmp_path, course):
     (hidden / "checks.py").write_text(SLOW_CHECK, encoding="utf-8")
     root = write_submission(tmp_path / "submission", {"02_first_route/app.py": solution("02_first_route")})
 
-    (exercise,) = grade(Course(course.root, hidden.parent), root, ["02"]).exercises
+    (exercise,) = grade(Course(course.root, hidden.parent), root, ["02"], timeout=120).exercises
 
     slow = next(check for check in exercise.checks if check.name == "slow_reading")
     assert slow.status == "timeout" and "may spend 1 s of CPU time on this check" in slow.message
