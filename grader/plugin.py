@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 
 from grader.client import LearnerApp
+from grader.cpu import Overrun, judge_cpu_limit
 from grader.errors import CheckFailure, CheckTimeout, SubmissionError, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, Exercise
 from grader.sandbox.process import Sandbox, TimeLimits, WorkerSpec
@@ -79,6 +80,7 @@ STATE = pytest.StashKey[JudgeState]()
 #: Set on an exception a property's example raised: ``(name, repr)`` of that example's arguments.
 EXAMPLE_ATTRIBUTE = "_flask_grader_example"
 OPENED = pytest.StashKey[list[LearnerApp]]()
+OVERRUN = pytest.StashKey[Overrun]()
 
 
 class StatePlugin:
@@ -98,6 +100,16 @@ class StatePlugin:
             run = self.state.runs.get(check_file.parent)
             if run is not None:
                 run.collect_error = str(report.longrepr)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        """The judge's own CPU time in a check is bounded too (see :mod:`grader.cpu`)."""
+        with judge_cpu_limit(time_limits(item).check) as overrun:
+            try:
+                return (yield)
+            finally:
+                if overrun.exceeded:
+                    item.stash[OVERRUN] = overrun
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
@@ -179,6 +191,8 @@ def record(run: ExerciseRun, item: pytest.Function, call: pytest.CallInfo[None])
     if previous is not None and previous.status != "passed":
         return
     fatal = next((app.worker.dead for app in item.stash.get(OPENED, []) if app.worker.dead), None)
+    if OVERRUN in item.stash:  # whatever the check then raised, the grader's time ran out
+        fatal = item.stash[OVERRUN].error()
     if fatal is not None:
         # Hypothesis's example would mislead: after the first fatal error every
         # example fails at once, so it shrinks to one that did nothing wrong.

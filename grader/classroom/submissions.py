@@ -29,6 +29,7 @@ from grader.course import Course, submission_folder
 from grader.exercise import FOLDER, Exercise
 from grader.grading import GradingCancelled, grade
 from grader.results import SubmissionResult, errored
+from grader.sandbox import nofollow
 from grader.sandbox.policy import Policy
 
 #: Files a submission may hold (all of a zip; the graded exercise folders of a folder).
@@ -122,6 +123,8 @@ def find_root(path: Path) -> Path:
         folders = [entry for entry in entries if entry.is_dir() and not entry.is_symlink()]
         if any(FOLDER.match(folder.name) for folder in folders):
             return path
+        if (path / "exercises").is_symlink():  # a learner's link to someone else's exercises
+            raise UnsafeSubmission(nofollow.describe_link("exercises", os.readlink(path / "exercises")))
         if (path / "exercises").is_dir():
             path = path / "exercises"
         elif len(folders) == 1:
@@ -132,19 +135,17 @@ def find_root(path: Path) -> Path:
 
 
 def check_folders(root: Path, exercises: list[Exercise]) -> None:
-    """Refuse links and oversized content in the exercise folders that will be graded."""
+    """Refuse links (in any component, none followed) and oversized content in the
+    exercise folders that will be graded."""
     files = size = 0
-    for exercise in exercises:
-        folder = submission_folder(root, exercise)
-        if folder is None:
-            continue
-        for parent, dirnames, filenames in os.walk(folder):
-            for path in [Path(parent), *(Path(parent, name) for name in dirnames + filenames)]:
-                if path.is_symlink():
-                    where = path.relative_to(root).as_posix()
-                    raise UnsafeSubmission(f"{where} is a symbolic link: a submission holds plain files and folders.")
-            files += len(filenames)
-            size += sum(Path(parent, name).lstat().st_size for name in filenames)
+    try:
+        for exercise in exercises:
+            folder = submission_folder(root, exercise)
+            if folder is not None:
+                more, larger = nofollow.check_tree(root, folder.name)
+                files, size = files + more, size + larger
+    except nofollow.UnsafePath as exc:
+        raise UnsafeSubmission(str(exc)) from None
     _check_limits(files, size)
 
 
