@@ -403,7 +403,12 @@ def batch(
     except (BatchError, roster.RosterError) as exc:
         raise click.ClickException(str(exc)) from None
     if found.source != "folders":
-        click.echo(f"Read {submissions} as a {found.source} download: {len(found.submissions)} learners.", err=True)
+        kind = {
+            "canvas": "a Canvas download",
+            "moodle": "a Moodle download",
+            "classroom": "GitHub Classroom repositories",
+        }
+        click.echo(f"Read {submissions} as {kind[found.source]}: {len(found.submissions)} learners.", err=True)
     for line in found.ignored:
         click.echo(f"Ignored {line}.", err=True)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a cancelled CI job or Slurm task stops cleanly

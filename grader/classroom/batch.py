@@ -251,12 +251,7 @@ def run_batch(
                 key = learner_key(entry.key)
                 while key in people:
                     key += " (roster)"
-                people[key] = {
-                    **_from_roster(entry, {}),
-                    "note": "no submission",
-                    "submitted": "no",
-                    "in_roster": "yes",
-                }
+                people[key] = {**_from_roster(entry, {}), "submitted": "no", "in_roster": "yes"}
                 missing[key] = entry
     learners = [submission.learner for submission in submissions] + sorted(missing)
     manifest = Manifest(
@@ -474,7 +469,7 @@ def _exported(manifest: Manifest, results: list[SubmissionResult]) -> list[dict[
         rows.append(
             {
                 "Student": person.get("name") or result.submission,
-                "ID": person.get("id", ""),
+                "ID": person.get("id", "") if person.get("id", "").isdigit() else "",  # Canvas ids are numbers
                 "SIS User ID": person.get("sis_user_id", ""),
                 "SIS Login ID": person.get("sis_login_id", ""),
                 "Section": person.get("section", ""),

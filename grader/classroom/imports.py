@@ -180,7 +180,7 @@ def stage_one(handin: Handin, exercises: list[Exercise], target: Path) -> Submis
         problems = _assemble(handin.uploads, exercises, target, notes)
     except UnsafeSubmission as exc:
         return replace(submission, problem=str(exc), notes=tuple(notes))
-    problem = "" if any(target.iterdir()) else EMPTY
+    problem = "" if any(target.iterdir()) or problems else EMPTY
     return replace(submission, problem=problem, notes=tuple(notes), exercise_problems=tuple(sorted(problems.items())))
 
 
