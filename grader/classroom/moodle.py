@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from pathlib import Path
 
 from grader.classroom.imports import Handin, Upload, learner_key, uploads_in
@@ -39,9 +40,15 @@ def read_download(path: Path) -> tuple[list[Handin], list[str]]:
     that do not carry Moodle's prefix."""
     groups: dict[tuple[str, str], Handin] = {}
     ignored = []
-    empty_folders = []
-    if path.is_dir():  # a learner's folder with nothing inside is an empty submission, not nothing
-        empty_folders = [entry for entry in path.iterdir() if entry.is_dir() and not any(entry.iterdir())]
+    # A learner's folder with nothing inside is an empty submission, not no submission.
+    if path.is_dir():
+        empty_folders = [entry.name for entry in path.iterdir() if entry.is_dir() and not any(entry.iterdir())]
+    else:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+        empty_folders = [
+            n.rstrip("/") for n in names if n.endswith("/") and not any(o.startswith(n) and o != n for o in names)
+        ]
     for upload in uploads_in(path):
         top, _, inside = upload.name.partition("/")
         match = PREFIX.match(top)
@@ -60,7 +67,7 @@ def read_download(path: Path) -> tuple[list[Handin], list[str]]:
             continue
         handin.uploads.append(Upload(file_name, upload.path, upload.member, order=upload.order))
     for folder in empty_folders:
-        match = PREFIX.match(folder.name)
+        match = PREFIX.match(folder)
         if match:
             learner = learner_key(f"{match['name']}_{match['id']}")
             groups.setdefault((learner, "folder"), Handin(learner, learner_id=match["id"], name=match["name"].strip()))
