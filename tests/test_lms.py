@@ -81,9 +81,8 @@ def graded(request, tmp_path_factory) -> GradedClass:
 
 @pytest.mark.xdist_group("lms")
 def test_every_learner_gets_the_row_their_submission_earns_with_every_odd_case_in_words(graded):
-    assert (
-        f"as {'GitHub Classroom' if graded.source == 'classroom' else graded.source.capitalize()}" in graded.run.stderr
-    )
+    kind = {"canvas": "a Canvas download", "moodle": "a Moodle download", "classroom": "GitHub Classroom repositories"}
+    assert f"as {kind[graded.source]}: 10 learners." in graded.run.stderr
     rows = graded.gradebook()
     assert list(rows[0]) == GRADEBOOK_HEADER
     assert sorted(row["learner"] for row in rows) == sorted(graded.expected)

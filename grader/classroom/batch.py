@@ -44,9 +44,9 @@ from grader.classroom import (
     gradescope,
     junit,
     moodle,
-    regrade,
     roster,
 )
+from grader.classroom import regrade as regrades
 from grader.classroom.imports import detect, learner_key, stage
 from grader.classroom.submissions import Submission, discover, grade_submission
 from grader.course import Course
@@ -186,7 +186,7 @@ def start_regrade(out: Path) -> str | None:
         return None
     if not manifest.complete and manifest.previous:
         return manifest.previous
-    return regrade.archive(out).relative_to(out).as_posix()
+    return regrades.archive(out).relative_to(out).as_posix()
 
 
 def check_formats(formats: tuple[str, ...], source: str, has_roster: bool) -> None:
@@ -293,7 +293,7 @@ def run_batch(
     summary = ""
     if previous:
         changes, changed = _regrade(out, manifest, graded)
-        summary = regrade.summary(out / previous, changes, changed)
+        summary = regrades.summary(out / previous, changes, changed)
     return BatchRun([s.learner for s in todo], sorted(resumed), sorted(unknown), sorted(missing), summary)
 
 
@@ -427,7 +427,7 @@ def write_outputs(out: Path, manifest: Manifest) -> list[SubmissionResult]:
     changed: dict[str, tuple[float | None, float]] = {}
     if manifest.previous:
         changes, changed = _regrade(out, manifest, results)
-        (out / "regrade.csv").write_text(regrade.render(changes), encoding="utf-8")
+        (out / "regrade.csv").write_text(regrades.render(changes), encoding="utf-8")
     class_report.write(out / "report", manifest.exercises, results, manifest.people, changed)
     if manifest.roster:
         strangers = [r.submission for r in results if manifest.people.get(r.submission, {}).get("in_roster") == "no"]
@@ -452,10 +452,10 @@ def write_outputs(out: Path, manifest: Manifest) -> list[SubmissionResult]:
 
 def _regrade(
     out: Path, manifest: Manifest, results: list[SubmissionResult]
-) -> tuple[list[regrade.Change], dict[str, tuple[float | None, float]]]:
+) -> tuple[list[regrades.Change], dict[str, tuple[float | None, float]]]:
     assert manifest.previous is not None
     previous = out / manifest.previous
-    return regrade.compare(previous, results), regrade.totals(previous, results)
+    return regrades.compare(previous, results), regrades.totals(previous, results)
 
 
 def _exported(manifest: Manifest, results: list[SubmissionResult]) -> list[dict[str, str]]:

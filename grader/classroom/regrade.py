@@ -107,19 +107,20 @@ def _outcome(check: CheckResult | None) -> str:
 
 
 def _why(was: CheckResult | None, now: CheckResult) -> str:
-    """Why the check's outcome changed, or "" when it did not."""
+    """Why the check's outcome changed for the learner, or "" when it did not. A check worth
+    more or less that the learner still fails changes nothing they earned: it is no row."""
     if was is None:
         return "a new check"
     if was.status != now.status:
         if now.passed:
             return "it passes now"
-        reason = (now.message or now.status).splitlines()[0] if (now.message or now.status) else now.status
-        return f"it {'fails' if now.status == 'failed' else now.status + 's'} now: {reason}"
+        reason = (now.message or now.status).splitlines()[0]
+        return f"it is {now.status} now: {reason}"
+    if was.points == now.points:
+        return ""
     if was.max_points != now.max_points:
         return f"the check is worth {number(now.max_points)} points (was {number(was.max_points)})"
-    if was.points != now.points:
-        return f"{number(now.points)} points instead of {number(was.points)}"
-    return ""
+    return f"{number(now.points)} points instead of {number(was.points)}"
 
 
 def totals(previous: Path, results: list[SubmissionResult]) -> dict[str, tuple[float | None, float]]:
