@@ -56,8 +56,8 @@ def read_download(path: Path) -> tuple[list[Handin], list[str]]:
         handin = handins.setdefault(learner, Handin(learner, learner_id=user, name=name))
         if found["late"] and "late" not in handin.notes:
             handin.notes.append("late")
-        if online is not None:
-            handin.notes.append(f"Ignored the {online['kind']} entry ({upload.name}): it holds no app.")
+        if match is None:
+            handin.notes.append(f"Ignored the {found['kind']} entry ({upload.name}): it holds no app.")
             continue
         handin.uploads.append(Upload(match["filename"], upload.path, upload.member, order=(int(match["file"]),)))
     for handin in handins.values():

@@ -88,7 +88,7 @@ class Handin:
 
 def detect(path: Path) -> str:
     """Which of :data:`SOURCES` ``path`` is (a folder, or the zip an LMS downloads)."""
-    from grader.classroom import canvas, github_classroom, moodle
+    from grader.classroom import canvas, github_classroom, moodle  # they build on this module
 
     names = entry_names(path)
     if not names:
@@ -168,13 +168,12 @@ def stage(handins: list[Handin], exercises: list[Exercise], staging: Path) -> li
 def stage_one(handin: Handin, exercises: list[Exercise], target: Path) -> Submission:
     """The submission for ``handin``, its files written into ``target`` (emptied first)."""
     submission = Submission(handin.learner, target, learner_id=handin.learner_id, name=handin.name)
+    if handin.folder is not None:  # a repository is graded where it is
+        empty = not any(not _junk(entry.name) for entry in handin.folder.iterdir())
+        return replace(submission, path=handin.folder, problem=EMPTY if empty else "", notes=tuple(handin.notes))
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    if handin.folder is not None:
-        if not any(not _junk(entry.name) for entry in handin.folder.iterdir()):
-            return replace(submission, path=handin.folder, problem=EMPTY, notes=tuple(handin.notes))
-        return replace(submission, path=handin.folder, notes=tuple(handin.notes))
     notes = list(handin.notes)
     try:
         problems = _assemble(handin.uploads, exercises, target, notes)
@@ -204,47 +203,28 @@ def _assemble(uploads: list[Upload], exercises: list[Exercise], target: Path, no
             f"{MAX_FILES} files or {MAX_BYTES // (1024 * 1024)} MiB allowed."
         )
     claims: dict[str, list[_Claim]] = {}
-    ignored = []
+    ignored: list[str] = []
+    problems: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="flask-grader-import-") as tmp:
         for number, upload in enumerate(sorted(uploads, key=lambda u: u.name)):
             base = PurePosixPath(upload.name).name
-            normalized = without_copy_suffix(base)
             if base.lower().endswith(".zip"):
-                archive = Path(tmp, f"{number}.zip")
-                upload.read_into(archive)
-                unpacked = Path(tmp, str(number))
-                unpacked.mkdir()
-                try:
-                    unpack(archive, unpacked)
-                except UnsafeSubmission as exc:
-                    raise UnsafeSubmission(f"{base}: {exc}") from None
-                root = find_root(unpacked)
-                found = False
-                for exercise in exercises:
-                    folder = submission_folder(root, exercise)
-                    if folder is not None:
-                        found = True
-                        claims.setdefault(exercise.id, []).append(
-                            _Claim(f"{base} ({folder.name}/)", normalized, upload.order, _copy_tree(folder))
-                        )
-                loose = root / "app.py"
-                if not found and loose.is_file() and len(exercises) == 1:
-                    claims.setdefault(exercises[0].id, []).append(
-                        _Claim(f"{base} (app.py)", normalized, upload.order, _copy_file(loose))
-                    )
-                elif not found:
+                found = _claims_in_zip(upload, exercises, Path(tmp, str(number)))
+                if not found:
                     ignored.append(f"{base} (no exercise folder inside)")
-                continue
-            exercise = exercise_for_file(upload.name, exercises)
-            if exercise is None:
-                ignored.append(base)
-                continue
-            claims.setdefault(exercise.id, []).append(
-                _Claim(base, normalized, upload.order, lambda path, upload=upload: upload.read_into(path / "app.py"))
-            )
-        problems: dict[str, str] = {}
-        for exercise_id, found in sorted(claims.items()):
-            chosen = _choose(exercise_id, found, notes, problems)
+            else:
+                exercise = exercise_for_file(upload.name, exercises)
+                found = (
+                    {exercise.id: _Claim(base, without_copy_suffix(base), upload.order, _copy_upload(upload))}
+                    if exercise
+                    else {}
+                )
+                if not found:
+                    ignored.append(base)
+            for exercise_id, claim in found.items():
+                claims.setdefault(exercise_id, []).append(claim)
+        for exercise_id, candidates in sorted(claims.items()):
+            chosen = _choose(exercise_id, candidates, notes, problems)
             if chosen is not None:
                 chosen.write(target / exercise_id)
     if ignored:
@@ -265,6 +245,36 @@ def _choose(exercise_id: str, found: list[_Claim], notes: list[str], problems: d
             f"{exercise_id}: handed in {len(found)} times; graded the latest ({found[-1].source}), not {earlier}."
         )
     return found[-1]
+
+
+def _claims_in_zip(upload: Upload, exercises: list[Exercise], tmp: Path) -> dict[str, _Claim]:
+    """The exercise folders inside a handed-in zip (or its lone ``app.py`` for one exercise)."""
+    base = PurePosixPath(upload.name).name
+    normalized = without_copy_suffix(base)
+    tmp.mkdir()
+    archive, unpacked = tmp / "upload.zip", tmp / "unpacked"
+    upload.read_into(archive)
+    unpacked.mkdir()
+    try:
+        unpack(archive, unpacked)
+    except UnsafeSubmission as exc:
+        raise UnsafeSubmission(f"{base}: {exc}") from None
+    root = find_root(unpacked)
+    found = {}
+    for exercise in exercises:
+        folder = submission_folder(root, exercise)
+        if folder is not None:
+            found[exercise.id] = _Claim(f"{base} ({folder.name}/)", normalized, upload.order, _copy_tree(folder))
+    if not found and (root / "app.py").is_file() and len(exercises) == 1:
+        found[exercises[0].id] = _Claim(f"{base} (app.py)", normalized, upload.order, _copy_file(root / "app.py"))
+    return found
+
+
+def _copy_upload(upload: Upload) -> Callable[[Path], None]:
+    def write(target: Path) -> None:
+        upload.read_into(target / "app.py")
+
+    return write
 
 
 def _copy_tree(folder: Path) -> Callable[[Path], None]:

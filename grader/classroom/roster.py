@@ -71,7 +71,8 @@ def read(path: Path) -> list[Entry]:
             positions[field] = index
     if "id" not in positions and "name" not in positions:
         raise RosterError(f"{path}: the header {rows[0]} has no id or name column.")
-    entries, seen = [], {}
+    entries: list[Entry] = []
+    seen: dict[str, int] = {}
     for line, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
             continue
