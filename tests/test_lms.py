@@ -22,7 +22,7 @@ import yaml
 from grader.classroom import canvas, github_classroom, moodle, regrade, roster
 from grader.classroom.batch import BatchError, plan
 from grader.classroom.imports import detect, exercise_for_file, without_copy_suffix
-from tests.conftest import ROOT, solution
+from tests.helpers import ROOT, solution
 from tests.make_class import (
     HARD_CODED,
     LMS_EXERCISE,

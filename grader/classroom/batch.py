@@ -51,8 +51,8 @@ from grader.classroom.imports import detect, learner_key, stage
 from grader.classroom.submissions import Submission, discover, grade_submission
 from grader.course import Course
 from grader.grading import GradingCancelled
-from grader.isolation import Policy
 from grader.results import SubmissionResult, errored
+from grader.sandbox.policy import Policy
 
 MANIFEST = "batch.json"
 FORMATS = ("gradescope", "junit", "canvas", "moodle")
