@@ -1,4 +1,9 @@
-"""The ``flask-grader`` command."""
+"""The ``flask-grader`` command.
+
+Each command imports what it needs when it runs (``--help`` and quick commands do
+not pay for grading, batch or report code); the imports here are what the options'
+defaults and choices need.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,19 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from grader import __version__, report
-from grader.classroom import gradescope, junit
-from grader.classroom.batch import FORMATS, BatchError, Shard, merge, plan, run_batch
+from grader import __version__
+from grader.classroom import gradescope
+from grader.classroom.batch import FORMATS
 from grader.course import Course
 from grader.exercise import Exercise, ExerciseError
-from grader.grading import SUBMISSION_TIMEOUT, grade, verify
-from grader.isolation import Policy, describe, missing_essentials
-from grader.progress import Progress, first_to_do, render_next, render_overview
-from grader.sandbox import probe_layers
-from grader.style import Style
-from grader.workspace import shown
+from grader.grading import SUBMISSION_TIMEOUT
+
+if TYPE_CHECKING:
+    from grader.progress import Progress
 
 COURSE_HELP = "The course folder (default: found from the working directory)."
 
@@ -74,6 +78,11 @@ CHECKS_OPTION = click.option(
     help="A folder of hidden checks: NN_slug/checks.py (and optional NN_slug/exercise.yaml) per exercise.",
 )
 EXERCISES_OPTION = click.option("--exercises", help="The exercises to grade, comma-separated: 01,02 (default: all).")
+NO_CACHE_OPTION = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Grade everything afresh: take nothing from the result cache, keep nothing in it.",
+)
 HIDDEN_VISIBILITY_OPTION = click.option(
     "--hidden-visibility",
     type=click.Choice(gradescope.HIDDEN_VISIBILITIES),
@@ -94,6 +103,9 @@ def main(ctx: click.Context, course_path: Path | None) -> None:
     """
     ctx.obj = course_path
     if ctx.invoked_subcommand is None:
+        from grader.progress import Progress, render_overview
+        from grader.style import Style
+
         course = _course(course_path)
         _exercises(course)
         click.echo(render_overview(Progress(course).standings(), Style.for_stream(sys.stdout)))
@@ -133,6 +145,7 @@ def list_exercises(course_path: Path | None) -> None:
     is_flag=True,
     help="Grade --root even where `flask-grader doctor` reports essential sandbox layers missing.",
 )
+@NO_CACHE_OPTION
 @click.pass_obj
 def check(
     course_path: Path | None,
@@ -142,13 +155,23 @@ def check(
     timeout: float,
     jobs: int,
     allow_weak_sandbox: bool,
+    no_cache: bool,
 ) -> None:
     """Grade EXERCISES (by number, slug or folder; default all).
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
     own exercises/ (no --root) also records your progress; grading someone else's
-    submission (--root) needs the essential sandbox layers.
+    submission (--root) needs the essential sandbox layers. Results are kept in
+    .flask-grader/cache/ and not graded again while nothing they depend on changes.
     """
+    from grader import report
+    from grader.cache import Cache
+    from grader.classroom import junit
+    from grader.grading import grade
+    from grader.isolation import Policy
+    from grader.progress import Progress
+    from grader.style import Style
+
     course = _course(course_path)
     known = _exercises(course)  # a malformed course is reported before any grading
     own = root is None or root.resolve() == course.exercises_dir.resolve()
@@ -157,8 +180,15 @@ def check(
         require_sandbox()
     progress = Progress(course) if own else None
     fingerprints = {e.id: progress.workspace.fingerprint(e) for e in known} if progress else {}
+    cache = None if no_cache else Cache.for_course(course, own_code=own)
     result = grade(
-        course, root or course.exercises_dir, list(exercises) or None, timeout=timeout, jobs=jobs, policy=policy
+        course,
+        root or course.exercises_dir,
+        list(exercises) or None,
+        timeout=timeout,
+        jobs=jobs,
+        policy=policy,
+        cache=cache,
     )
     if progress is not None:
         for exercise in result.exercises:
@@ -174,12 +204,16 @@ def check(
 
 @main.command("verify")
 @CHECKS_OPTION
+@NO_CACHE_OPTION
 @click.pass_obj
-def verify_command(course_path: Path | None, hidden_checks: Path | None) -> None:
+def verify_command(course_path: Path | None, hidden_checks: Path | None, no_cache: bool) -> None:
     """Check that every solution scores full marks and every starter zero (hidden checks too)."""
+    from grader.cache import Cache
+    from grader.grading import verify
+
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     _exercises(course)
-    problems, solutions, starters = verify(course)
+    problems, solutions, starters = verify(course, cache=None if no_cache else Cache.for_course(course))
     for solution, starter in zip(solutions.exercises, starters.exercises, strict=True):
         ok = solution.passed and starter.score == 0
         click.echo(
@@ -247,6 +281,8 @@ def audit_command(
 @click.pass_obj
 def hint(course_path: Path | None, exercise: str | None, show_all: bool) -> None:
     """The next hint for EXERCISE (default: the one you are on), a stronger one each time."""
+    from grader.progress import Progress
+
     course = _course(course_path)
     progress = Progress(course)
     found = _exercise(course, exercise, progress)
@@ -270,6 +306,9 @@ def hint(course_path: Path | None, exercise: str | None, show_all: bool) -> None
 @click.pass_obj
 def next_exercise(course_path: Path | None) -> None:
     """The exercise to do next: the first that does not pass yet."""
+    from grader.progress import Progress, first_to_do, render_next
+    from grader.style import Style
+
     course = _course(course_path)
     _exercises(course)
     progress = Progress(course)
@@ -284,6 +323,9 @@ def next_exercise(course_path: Path | None) -> None:
 @click.pass_obj
 def reset(course_path: Path | None, exercise: str) -> None:
     """Put the starter of EXERCISE back; your file is kept in a backup first."""
+    from grader.progress import Progress
+    from grader.workspace import shown
+
     course = _course(course_path)
     progress = Progress(course)
     found = _exercise(course, exercise)
@@ -307,6 +349,7 @@ def watch(course_path: Path | None, exercise: str | None) -> None:
 
     Keys: h hint, l list, n next exercise, q quit.
     """
+    from grader.progress import Progress
     from grader.watch import Watch
 
     course = _course(course_path)
@@ -342,6 +385,7 @@ def schema_command() -> None:
     is_flag=True,
     help="Grade even where `flask-grader doctor` reports essential sandbox layers missing.",
 )
+@NO_CACHE_OPTION
 @click.pass_obj
 def batch(
     course_path: Path | None,
@@ -356,12 +400,18 @@ def batch(
     shard: str | None,
     regrade: bool,
     allow_weak_sandbox: bool,
+    no_cache: bool,
 ) -> None:
     """Grade a class: SUBMISSIONS holds a folder or a .zip per learner, laid out like exercises/.
 
     Writes into --out a gradebook CSV, each learner's JSON result and feedback, and an HTML
-    report. Run it again after an interruption: finished submissions are kept.
+    report. Run it again after an interruption: finished submissions are kept. Identical
+    files across the class are graded once (the cache is in --out/cache/).
     """
+    from grader.cache import Cache
+    from grader.classroom.batch import BatchError, Shard, plan, run_batch
+    from grader.isolation import Policy
+
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     exercise_ids = _chosen(course, exercises)
     policy = Policy(require=not allow_weak_sandbox)
@@ -389,6 +439,7 @@ def batch(
                 formats=formats,
                 hidden_visibility=hidden_visibility,
                 policy=policy,
+                cache=None if no_cache else Cache.for_batch(out),
                 on_done=lambda learner: bar.update(1),
             )
         except KeyboardInterrupt:
@@ -406,6 +457,8 @@ def batch(
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 def merge_command(shards: tuple[Path, ...], out: Path) -> None:
     """Join the --out folders of `batch --shard K/N` runs into one gradebook and report."""
+    from grader.classroom.batch import BatchError, merge
+
     try:
         manifest = merge(list(shards), out)
     except BatchError as exc:
@@ -449,6 +502,9 @@ def export_gradescope(
 
 def require_sandbox() -> None:
     """Refuse, before grading anything, when learner code could not be sandboxed."""
+    from grader.isolation import missing_essentials
+    from grader.sandbox import probe_layers
+
     missing = missing_essentials(probe_layers())
     if missing:
         names = "\n".join(f"  {layer.name}: {layer.detail}" for layer in missing)
@@ -464,6 +520,9 @@ def doctor() -> None:
 
     Exits 1 when an essential layer is missing (then batch grading refuses to run).
     """
+    from grader.isolation import describe, missing_essentials
+    from grader.sandbox import probe_layers
+
     layers = probe_layers()
     click.echo(describe(layers))
     missing = missing_essentials(layers)

@@ -19,8 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.cache import Cache, cacheable
+from grader.cache import key as cache_key
 from grader.course import Course
+from grader.exercise import Exercise
 from grader.isolation import Policy
+from grader.judge import Judged
 from grader.results import ExerciseResult, SubmissionResult, errored
 from grader.sandbox import PACKAGE_PARENT
 
@@ -41,6 +45,7 @@ def grade(
     cancel: threading.Event | None = None,
     jobs: int = 1,
     policy: Policy = Policy(),
+    cache: Cache | None = None,
 ) -> SubmissionResult:
     """Grade the exercises ``names`` (all when None) of the submission under ``root``.
 
@@ -48,14 +53,34 @@ def grade(
     Setting ``cancel`` stops the judge and raises :class:`GradingCancelled`.
     With ``jobs`` > 1 the exercises are split between that many judge processes.
     ``policy`` says how learner code is sandboxed (``require`` for batch grading).
+    With a ``cache``, results kept for the same inputs are taken from it, and new
+    ones kept in it; an exercise another thread is grading is waited for.
     """
     started = time.monotonic()
     if names:
         wanted = [(name, course.resolve(name)) for name in names]
     else:
         wanted = [(exercise.id, exercise) for exercise in course.exercises()]
-    ids = list(dict.fromkeys(exercise.id for _, exercise in wanted if exercise is not None))
-    judged = {e.id: e for e in _judge_in_parallel(course, root, ids, timeout, jobs, cancel, policy)}
+    by_id = {exercise.id: exercise for _, exercise in wanted if exercise is not None}
+    ids = list(by_id)
+    lookup = Lookup(cache, course, root, policy) if cache is not None else None
+    judged: dict[str, ExerciseResult] = {}
+    todo = lookup.todo([by_id[i] for i in ids]) if lookup else ids
+    try:
+        for done in _judge_in_parallel(course, root, todo, timeout, jobs, cancel, policy):
+            judged.update((exercise.id, exercise) for exercise in done.result.exercises)
+            if lookup:
+                lookup.keep(done, by_id)
+    finally:
+        if lookup:
+            lookup.release()
+    if lookup:
+        judged.update(lookup.hits)
+        # Duplicates another thread graded meanwhile; whatever it could not keep is graded here.
+        rest = [i for i in lookup.wait(cancel) if i not in lookup.hits]
+        judged.update(lookup.hits)
+        for done in _judge_in_parallel(course, root, rest, timeout, jobs, cancel, policy):
+            judged.update((exercise.id, exercise) for exercise in done.result.exercises)
     results, seen = [], set()
     for name, exercise in wanted:
         if exercise is None:
@@ -66,6 +91,65 @@ def grade(
     return SubmissionResult(str(root), results, time.monotonic() - started)
 
 
+class Lookup:
+    """One submission's exercises against a cache: found, claimed (graded here, then kept),
+    or waiting for another thread of this process that grades the same files."""
+
+    def __init__(self, cache: Cache, course: Course, root: Path, policy: Policy) -> None:
+        self.cache = cache
+        self.root = root
+        self.policy = policy
+        self.layers = cache.layers(policy)
+        self.hits: dict[str, ExerciseResult] = {}
+        self.claimed: dict[str, str] = {}  # exercise id -> key
+        self.waiting: dict[str, str] = {}
+
+    def todo(self, exercises: list[Exercise]) -> list[str]:
+        """The ids among ``exercises`` to grade here; the others are hits or waited for."""
+        todo = []
+        trusted = self.cache.trusts(self.policy, self.layers)
+        for exercise in exercises:
+            if not (trusted and self.cache.admits(exercise)):
+                todo.append(exercise.id)
+                continue
+            key = cache_key(exercise, self.root, self.layers)
+            hit = self.cache.get(key)
+            if hit is not None:
+                self.hits[exercise.id] = hit
+            elif self.cache.claim(key):
+                self.claimed[exercise.id] = key
+                todo.append(exercise.id)
+            else:
+                self.waiting[exercise.id] = key
+        return todo
+
+    def keep(self, judged: Judged, by_id: dict[str, Exercise]) -> None:
+        """Keep the results of ``judged`` that may be kept, under the layers the judge really had."""
+        if not judged.layers:
+            return  # the judge failed: nothing it says is kept
+        self.cache.remember(self.policy, judged.layers)
+        if not self.cache.trusts(self.policy, judged.layers):
+            return
+        for result in judged.result.exercises:
+            if result.id in self.claimed and result.id not in judged.faults and cacheable(result):
+                self.cache.put(cache_key(by_id[result.id], self.root, judged.layers), result)
+
+    def release(self) -> None:
+        for key in self.claimed.values():
+            self.cache.release(key)
+
+    def wait(self, cancel: threading.Event | None) -> list[str]:
+        """Wait for the duplicates being graded elsewhere; their ids (hits added where kept)."""
+        for exercise_id, key in self.waiting.items():
+            while not self.cache.wait(key, timeout=0.25):
+                if cancel is not None and cancel.is_set():
+                    raise GradingCancelled
+            hit = self.cache.get(key)
+            if hit is not None:
+                self.hits[exercise_id] = hit
+        return list(self.waiting)
+
+
 def _judge_in_parallel(
     course: Course,
     root: Path,
@@ -74,15 +158,16 @@ def _judge_in_parallel(
     jobs: int,
     cancel: threading.Event | None,
     policy: Policy,
-) -> list[ExerciseResult]:
+) -> list[Judged]:
     """Split ``ids`` into at most ``jobs`` contiguous runs of about equal size, one judge each."""
     jobs = max(1, min(jobs, len(ids)))
+    if not ids:
+        return []
     if jobs == 1:
-        return run_judge(course, root, ids, timeout, cancel, policy).exercises if ids else []
+        return [run_judge(course, root, ids, timeout, cancel, policy)]
     chunks = [ids[len(ids) * k // jobs : len(ids) * (k + 1) // jobs] for k in range(jobs)]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(lambda chunk: run_judge(course, root, chunk, timeout, cancel, policy), chunks)
-        return [exercise for result in results for exercise in result.exercises]
+        return list(pool.map(lambda chunk: run_judge(course, root, chunk, timeout, cancel, policy), chunks))
 
 
 def hypothesis_cache() -> Path:
@@ -92,6 +177,25 @@ def hypothesis_cache() -> Path:
     return base / "flask-grader" / "hypothesis"
 
 
+def judge_environment(home: str) -> dict[str, str]:
+    """The environment of a judge process: nothing of the caller's that could change a grade."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "HOME": home,
+        # The judge's temporary files (the sandbox's scratch) live in this job's folder,
+        # so they go with it even when the judge is killed at the time limit.
+        "TMPDIR": home,
+        "PYTHONPATH": PACKAGE_PARENT,
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HYPOTHESIS_STORAGE_DIRECTORY": str(hypothesis_cache()),
+        # Installed pytest plugins must not change grades; the judge loads its own.
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "PYTEST_PLUGINS": "_hypothesis_pytestplugin",
+    }
+
+
 def run_judge(
     course: Course,
     root: Path,
@@ -99,7 +203,7 @@ def run_judge(
     timeout: float,
     cancel: threading.Event | None = None,
     policy: Policy = Policy(),
-) -> SubmissionResult:
+) -> Judged:
     """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
         # Workers that run as their own uid must reach their folders in here.
@@ -120,28 +224,13 @@ def run_judge(
             ),
             encoding="utf-8",
         )
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LANG": "C.UTF-8",
-            "HOME": tmp,
-            # The judge's temporary files (the sandbox's scratch) live in this job's folder,
-            # so they go with it even when the judge is killed at the time limit.
-            "TMPDIR": tmp,
-            "PYTHONPATH": PACKAGE_PARENT,
-            "PYTHONHASHSEED": "0",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "HYPOTHESIS_STORAGE_DIRECTORY": str(hypothesis_cache()),
-            # Installed pytest plugins must not change grades; the judge loads its own.
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "PYTEST_PLUGINS": "_hypothesis_pytestplugin",
-        }
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "grader.judge", str(job)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=env,
+                env=judge_environment(tmp),
                 cwd=tmp,
                 start_new_session=True,
             )
@@ -153,12 +242,14 @@ def run_judge(
             finally:
                 _kill_group(process)
         if not problem and result_path.exists():
-            return SubmissionResult.from_dict(json.loads(result_path.read_text(encoding="utf-8")))
+            judged = Judged.from_dict(json.loads(result_path.read_text(encoding="utf-8")))
+            judged.result.submission = str(root)
+            return judged
         if not problem:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
             problem = f"The grader failed (exit code {process.returncode}); this is a bug in the grader:\n{tail}"
         by_id = {exercise.id: exercise for exercise in course.exercises()}
-        return SubmissionResult(str(root), [errored(by_id[i], problem) for i in ids])
+        return Judged(SubmissionResult(str(root), [errored(by_id[i], problem) for i in ids]), {}, set(ids))
 
 
 def _wait(process: subprocess.Popen[bytes], timeout: float, cancel: threading.Event | None) -> None:
@@ -204,11 +295,13 @@ class VerifyProblem:
     message: str
 
 
-def verify(course: Course) -> tuple[list[VerifyProblem], SubmissionResult, SubmissionResult]:
+def verify(
+    course: Course, cache: Cache | None = None
+) -> tuple[list[VerifyProblem], SubmissionResult, SubmissionResult]:
     """Every reference solution must score full marks and every starter zero."""
     with ThreadPoolExecutor(max_workers=2) as pool:  # two judge processes side by side
-        solutions_future = pool.submit(grade, course, course.solutions_dir)
-        starters = grade(course, course.exercises_dir)
+        solutions_future = pool.submit(grade, course, course.solutions_dir, cache=cache)
+        starters = grade(course, course.exercises_dir, cache=cache)
         solutions = solutions_future.result()
     problems = []
     for result in solutions.exercises:

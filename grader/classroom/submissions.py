@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from grader.cache import Cache
 from grader.course import Course, submission_folder
 from grader.exercise import FOLDER, Exercise
 from grader.grading import GradingCancelled, grade
@@ -83,14 +84,19 @@ def grade_submission(
     timeout: float,
     cancel: threading.Event | None = None,
     policy: Policy = Policy(),
+    jobs: int = 1,
+    cache: Cache | None = None,
 ) -> SubmissionResult:
-    """Grade one learner; a submission that cannot be opened scores zero with the reason."""
+    """Grade one learner; a submission that cannot be opened scores zero with the reason.
+    ``jobs`` judges share its exercises; ``cache`` as for :func:`grader.grading.grade`."""
     exercises = [exercise for exercise in course.exercises() if exercise.id in exercise_ids]
     try:
         if submission.problem:
             raise UnsafeSubmission(submission.problem)
         with opened(submission, exercises) as root:
-            result = grade(course, root, exercise_ids, timeout=timeout, cancel=cancel, policy=policy)
+            result = grade(
+                course, root, exercise_ids, timeout=timeout, cancel=cancel, policy=policy, jobs=jobs, cache=cache
+            )
     except UnsafeSubmission as exc:
         result = SubmissionResult(submission.learner, [errored(exercise, str(exc)) for exercise in exercises])
     except GradingCancelled:
