@@ -1,14 +1,17 @@
-"""Grading from the outside: one judge process per submission, and verifying the course.
+"""Grading from the outside: judge processes, the result cache, and verifying the course.
 
 The process that calls :func:`grade` (the CLI, a batch) runs neither checks nor
 learner code: it starts ``python -m grader.judge`` with a time limit and reads
-back the result, so nothing a submission does can take it down.
+back the result, so nothing a submission does can take it down. ``watch`` keeps
+one :class:`WarmJudge` instead, which grades an exercise in the time of its checks.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -18,6 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader.cache import Cache, cacheable
 from grader.cache import key as cache_key
@@ -25,7 +29,7 @@ from grader.course import Course
 from grader.exercise import Exercise
 from grader.isolation import Policy
 from grader.judge import Judged
-from grader.results import ExerciseResult, SubmissionResult, errored
+from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
 from grader.sandbox import PACKAGE_PARENT
 
 #: Seconds one submission may take before the judge is stopped.
@@ -250,6 +254,198 @@ def run_judge(
             problem = f"The grader failed (exit code {process.returncode}); this is a bug in the grader:\n{tail}"
         by_id = {exercise.id: exercise for exercise in course.exercises()}
         return Judged(SubmissionResult(str(root), [errored(by_id[i], problem) for i in ids]), {}, set(ids))
+
+
+class WarmJudge:
+    """One judge process kept running between gradings (``watch``): pytest, Hypothesis and
+    every exercise's checks imported and its zygote started, so that :meth:`grade` costs
+    only the checks; each check's result arrives as soon as it is known.
+
+    It grades the course's own exercises (the learner's files in ``exercises/``), and a
+    judge that dies or stops answering is started again for the next grading.
+    """
+
+    def __init__(self, course: Course, policy: Policy = Policy(), cache: Cache | None = None) -> None:
+        self.course = course
+        self.policy = policy
+        self.cache = cache
+        self._numbers = itertools.count(1)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._current: WarmGrading | None = None
+
+    def start(self) -> None:
+        """Start the judge now, if it is not running: it warms up while the learner reads."""
+        if self._process is not None and self._process.poll() is None:
+            return
+        self.close()
+        self._tmp = tempfile.TemporaryDirectory(prefix="flask-grader-watch-")
+        os.chmod(self._tmp.name, 0o711)  # workers that run as their own uid must reach their folders
+        read_end, write_end = os.pipe()
+        with open(Path(self._tmp.name, "judge.log"), "wb") as log:
+            self._process = subprocess.Popen(
+                [
+                    *(sys.executable, "-m", "grader.judge", "--serve", str(write_end)),
+                    *(str(self.course.root), json.dumps(self.policy.to_dict())),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=judge_environment(self._tmp.name),
+                cwd=self._tmp.name,
+                pass_fds=[write_end],
+                start_new_session=True,
+            )
+        os.close(write_end)
+        self._events = queue.Queue()
+        threading.Thread(target=_read_events, args=(read_end, self._events), daemon=True).start()
+
+    def grade(self, exercise: Exercise) -> WarmGrading:
+        """Grade ``exercise`` of the learner's ``exercises/``, stopping a grading still running."""
+        if self._current is not None:
+            self._current.cancel()
+        root = self.course.exercises_dir
+        lookup = Lookup(self.cache, self.course, root, self.policy) if self.cache is not None else None
+        if lookup is not None and not lookup.todo([exercise]):
+            hit = lookup.hits.get(exercise.id)
+            if hit is not None:
+                return WarmGrading(self, exercise, 0, result=hit)
+            lookup = None  # the same files are graded in another thread: grade them here too
+        self.start()
+        assert self._process is not None and self._process.stdin is not None
+        number = next(self._numbers)
+        self._current = WarmGrading(self, exercise, number, lookup=lookup, started=time.monotonic())
+        try:
+            self._process.stdin.write(
+                json.dumps({"job": number, "root": str(root), "exercises": [exercise.id]}).encode() + b"\n"
+            )
+            self._process.stdin.flush()
+        except OSError:
+            pass  # it died: the end of its events says so
+        return self._current
+
+    def pump(self) -> None:
+        """Hand the judge's events that have arrived to the grading they belong to."""
+        while True:
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                return
+            current = self._current
+            if event is None:  # the judge ended
+                if current is not None and not current.finished:
+                    current.finish(self._failure())
+                self._process = None
+                continue
+            if current is None or event.get("job") != current.number:
+                continue  # ready, or a cancelled grading's last words
+            if event["event"] == "check":
+                current.checks[event["check"]["name"]] = CheckResult(**event["check"])
+            elif event["event"] == "done":
+                judged = Judged.from_dict(event)
+                if current.lookup is not None:
+                    current.lookup.keep(judged, {current.exercise.id: current.exercise})
+                    current.lookup.release()
+                current.finish(judged.result.exercises[0])
+
+    def stuck(self, grading: WarmGrading) -> None:
+        """``grading`` ran past the time limit: the judge is stopped, and started again when needed."""
+        self.close()
+        grading.finish(f"Grading this exercise took longer than {SUBMISSION_TIMEOUT:g} s and was stopped.")
+
+    def _failure(self) -> str:
+        code = self._process.returncode if self._process is not None else None
+        tail = ""
+        if self._tmp is not None:
+            try:
+                tail = Path(self._tmp.name, "judge.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+            except OSError:
+                pass
+        return f"The grader failed (exit code {code}); this is a bug in the grader:\n{tail}"
+
+    def interrupt(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            try:
+                self._process.send_signal(signal.SIGINT)  # the judge cancels its job, not itself
+            except ProcessLookupError:
+                pass
+
+    def close(self) -> None:
+        """Stop the judge (and its zygote and workers, in its session)."""
+        if self._process is not None:
+            _kill_group(self._process)
+            if self._process.stdin is not None:
+                self._process.stdin.close()
+            self._process = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+class WarmGrading:
+    """One exercise being graded by a :class:`WarmJudge` (or found in the cache)."""
+
+    def __init__(
+        self,
+        judge: WarmJudge,
+        exercise: Exercise,
+        number: int,
+        *,
+        result: ExerciseResult | str | None = None,
+        lookup: Lookup | None = None,
+        started: float = 0.0,
+    ) -> None:
+        self.judge = judge
+        self.exercise = exercise
+        self.number = number
+        self.lookup = lookup
+        self.started = started
+        self.checks: dict[str, CheckResult] = {}  # by name, as they end
+        self._result = result
+
+    @property
+    def finished(self) -> bool:
+        return self._result is not None
+
+    def finish(self, result: ExerciseResult | str) -> None:
+        if self._result is None:
+            self._result = result
+            if self.lookup is not None:
+                self.lookup.release()
+
+    def done(self) -> bool:
+        if not self.finished:
+            self.judge.pump()
+            if not self.finished and time.monotonic() - self.started > SUBMISSION_TIMEOUT:
+                self.judge.stuck(self)
+        return self.finished
+
+    def so_far(self) -> ExerciseResult | None:
+        """The checks ended so far, in their order, scored so far; None before the first."""
+        ended = [self.checks[spec.name] for spec in self.exercise.checks if spec.name in self.checks]
+        return ExerciseResult.of(self.exercise, ended) if ended else None
+
+    def result(self) -> ExerciseResult | str:
+        """The exercise's result, or what went wrong in the grader as text (once :meth:`done`)."""
+        assert self._result is not None
+        return self._result
+
+    def cancel(self) -> None:
+        """Stop this grading: the judge drops it and stays warm for the next."""
+        if not self.finished:
+            self.judge.interrupt()
+            self.finish("Cancelled: the files changed.")
+
+
+def _read_events(fd: int, events: queue.Queue[dict[str, Any] | None]) -> None:
+    with open(fd, encoding="utf-8") as stream:
+        for line in stream:
+            try:
+                events.put(json.loads(line))
+            except ValueError:
+                break
+    events.put(None)
 
 
 def _wait(process: subprocess.Popen[bytes], timeout: float, cancel: threading.Event | None) -> None:

@@ -10,7 +10,7 @@ and never the learner's code, which lives in workers (:mod:`grader.sandbox`).
 * ``python -m grader.judge --serve FD COURSE POLICY`` stays warm for ``watch``: it
   reads one job a line on stdin (``{"job": N, "root": ..., "exercises": [...]}``)
   and writes events as JSON lines to the file descriptor FD: ``ready`` once,
-  then per job each failing check as soon as it fails, and the outcome. SIGINT
+  then per job each check's result as soon as it is known, and the outcome. SIGINT
   cancels the job running (its workers are torn down), never the judge.
 
 pytest is imported after the zygote has started, so the two overlap (~0.2 s).
@@ -62,8 +62,8 @@ PYTEST_ARGS = [
     "ignore::DeprecationWarning",
 ]
 
-#: Told about each failing check as soon as it has failed: (exercise id, its result).
-OnFailure = Callable[[str, CheckResult], None]
+#: Told each check's result as soon as it is known: (exercise id, its result so far).
+OnCheck = Callable[[str, CheckResult], None]
 
 
 @dataclass
@@ -145,7 +145,7 @@ class Judge:
         )
         _stamp_checks()
 
-    def grade(self, root: Path, exercise_ids: list[str], on_failure: OnFailure | None = None) -> Judged:
+    def grade(self, root: Path, exercise_ids: list[str], on_check: OnCheck | None = None) -> Judged:
         """Grade the exercises ``exercise_ids`` of the submission under ``root``."""
         import pytest
 
@@ -163,7 +163,7 @@ class Judge:
             for check_file in (run.exercise.checks_file, run.exercise.hidden_checks_file)
             if check_file is not None
         }
-        watcher = FaultPlugin(JudgeState(self.sandbox, by_folder), on_failure)
+        watcher = FaultPlugin(JudgeState(self.sandbox, by_folder), on_check)
         self.interrupted = False
         if by_folder:
             _forget_changed_checks()
@@ -181,13 +181,13 @@ class Judge:
 
 class FaultPlugin:
     """Notes the exercises whose outcome a failure of the grader or of the sandbox decided
-    (their results are not the learner's to keep), and reports failing checks as they fail."""
+    (their results are not the learner's to keep), and reports each check as it ends."""
 
-    def __init__(self, state: JudgeState, on_failure: OnFailure | None = None) -> None:
+    def __init__(self, state: JudgeState, on_check: OnCheck | None = None) -> None:
         self.state = state
-        self.on_failure = on_failure
+        self.on_check = on_check
         self.faults: set[str] = set()
-        self._reported: set[tuple[str, str]] = set()
+        self._reported: dict[tuple[str, str], str] = {}  # the status each check was last reported with
 
     def pytest_exception_interact(self, node: pytest.Item, call: pytest.CallInfo[None]) -> None:
         from grader.plugin import OPENED
@@ -200,15 +200,16 @@ class FaultPlugin:
             self.faults.add(run.exercise.id)
 
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
-        if self.on_failure is None or not hasattr(item, "originalname"):
+        if self.on_check is None or not hasattr(item, "originalname"):
             return
         run = self.state.runs.get(Path(item.path).resolve().parent)
         name = item.originalname[len(CHECK_PREFIX) :]
         outcome = run.outcomes.get(name) if run else None
-        if run and outcome and outcome.status != "passed" and (run.exercise.id, name) not in self._reported:
-            self._reported.add((run.exercise.id, name))
+        if run and outcome and self._reported.get((run.exercise.id, name)) != outcome.status:
+            # A parametrized check has several items: it is reported again when one fails.
+            self._reported[(run.exercise.id, name)] = outcome.status
             check = next(check for check in assemble(run).checks if check.name == name)
-            self.on_failure(run.exercise.id, check)
+            self.on_check(run.exercise.id, check)
 
 
 def is_fault(exc: BaseException) -> bool:
@@ -321,12 +322,12 @@ def serve(events_fd: int, course: Course, policy: Policy) -> int:
             job = json.loads(line)
             number = job["job"]
 
-            def failed(exercise_id: str, check: CheckResult, number: int = number) -> None:
-                send({"event": "failure", "job": number, "exercise": exercise_id, "check": asdict(check)})
+            def checked(exercise_id: str, check: CheckResult, number: int = number) -> None:
+                send({"event": "check", "job": number, "exercise": exercise_id, "check": asdict(check)})
 
             running = True
             try:
-                judged = judging.grade(Path(job["root"]), list(job["exercises"]), failed)
+                judged = judging.grade(Path(job["root"]), list(job["exercises"]), checked)
             except KeyboardInterrupt:  # it came outside pytest's session, which would have caught it
                 judging.interrupted = True
             finally:

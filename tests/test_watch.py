@@ -49,7 +49,10 @@ def leftovers(course: Path) -> list[str]:
     for proc in Path("/proc").iterdir():
         try:
             cmdline = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
-            if "grader.judge" in cmdline:
+            if "grader.judge" in cmdline and "--serve" in cmdline:  # watch's warm judge: --serve FD COURSE
+                if cmdline[cmdline.index("--serve") + 2] == str(course):
+                    found.append(" ".join(cmdline))
+            elif "grader.judge" in cmdline:
                 job = Path(cmdline[cmdline.index("grader.judge") + 1]).read_text()
                 if json.loads(job)["course"] == str(course):
                     found.append(" ".join(cmdline))
