@@ -56,7 +56,7 @@ class Grading:
         """The exercise's result, or what went wrong in the grader as text."""
         result = self.run.result()
         if isinstance(result, ExerciseResult):
-            self.progress.record(self.exercise, self.fingerprint)
+            self.progress.record(result, self.fingerprint)
         return result
 
     def cancel(self) -> None:
