@@ -36,8 +36,8 @@ from pathlib import Path
 from grader import __version__
 from grader.course import Course, submission_folder
 from grader.exercise import METADATA, Exercise
-from grader.isolation import ESSENTIAL, Layer, Policy
 from grader.results import ExerciseResult
+from grader.sandbox.policy import ESSENTIAL, Layer, Policy
 
 #: Raised whenever the layout of an entry or of the key changes: old entries are then never read.
 FORMAT = 1
@@ -96,7 +96,7 @@ class Cache:
                 return {name: Layer(**layer) for name, layer in data["layers"].items()}
         except (OSError, ValueError, TypeError, KeyError):
             pass
-        from grader.sandbox import probe_layers
+        from grader.sandbox.process import probe_layers
 
         found = probe_layers(policy)
         self.remember(policy, found)

@@ -20,7 +20,7 @@ import click
 from grader import __version__
 from grader.classroom import gradescope
 from grader.classroom.batch import FORMATS
-from grader.course import Course
+from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT
 
@@ -51,24 +51,24 @@ def _exercise(course: Course, name: str | None, progress: Progress | None = None
         if current is not None and not progress.standing(current).done:
             return current
         return progress.next_exercise() or _exercises(course)[-1]
-    found = course.resolve(name or "")
-    if found is None:
-        raise click.ClickException(f"There is no exercise named {name!r}: `flask-grader list` shows them all.")
-    return found
+    return _selected(course, [name or ""])[0]
 
 
 def _chosen(course: Course, names: str | None) -> list[str]:
     """Exercise ids from ``--exercises 01,02,...`` (all when None), unknown names refused."""
-    exercises = _exercises(course)  # a malformed course or hidden check is reported before any grading
-    if not names:
-        return [exercise.id for exercise in exercises]
-    chosen = []
-    for name in filter(None, (part.strip() for part in names.split(","))):
-        found = course.resolve(name)
-        if found is None:
-            raise click.ClickException(f"There is no exercise named {name!r}: `flask-grader list` shows them all.")
-        chosen.append(found.id)
-    return list(dict.fromkeys(chosen))
+    parts = [part.strip() for part in names.split(",")] if names else []
+    return [exercise.id for exercise in _selected(course, [part for part in parts if part])]
+
+
+def _selected(course: Course, names: list[str]) -> list[Exercise]:
+    """The exercises ``names`` refer to (all when empty), each once; an unknown name refused."""
+    try:
+        selection = course.select(names)
+    except ExerciseError as exc:
+        raise click.ClickException(str(exc)) from None
+    if selection.unknown:
+        raise click.ClickException(unknown_exercise(selection.unknown[0]))
+    return selection.exercises
 
 
 CHECKS_OPTION = click.option(
@@ -168,8 +168,8 @@ def check(
     from grader.cache import Cache
     from grader.classroom import junit
     from grader.grading import grade
-    from grader.isolation import Policy
     from grader.progress import Progress
+    from grader.sandbox.policy import Policy
     from grader.style import Style
 
     course = _course(course_path)
@@ -252,21 +252,14 @@ def audit_command(
     from grader import audit
 
     course = _course(course_path)
-    chosen = _exercises(course)
-    if exercises:
-        chosen = [course.resolve(name) for name in exercises]
-        unknown = [name for name, found in zip(exercises, chosen, strict=True) if found is None]
-        if unknown:
-            raise click.ClickException(
-                f"There is no exercise named {unknown[0]!r}: `flask-grader list` shows them all."
-            )
+    chosen = _selected(course, list(exercises))
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\rgraded {done}/{total} submission roots", err=True, nl=done == total)
 
     result = audit.audit(
         course,
-        list(dict.fromkeys(chosen)),
+        chosen,
         jobs=jobs,
         min_kill_rate=min_kill_rate,
         progress=progress if sys.stderr.isatty() else None,
@@ -410,7 +403,7 @@ def batch(
     """
     from grader.cache import Cache
     from grader.classroom.batch import BatchError, Shard, plan, run_batch
-    from grader.isolation import Policy
+    from grader.sandbox.policy import Policy
 
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     exercise_ids = _chosen(course, exercises)
@@ -502,8 +495,8 @@ def export_gradescope(
 
 def require_sandbox() -> None:
     """Refuse, before grading anything, when learner code could not be sandboxed."""
-    from grader.isolation import missing_essentials
-    from grader.sandbox import probe_layers
+    from grader.sandbox.policy import missing_essentials
+    from grader.sandbox.process import probe_layers
 
     missing = missing_essentials(probe_layers())
     if missing:
@@ -520,8 +513,8 @@ def doctor() -> None:
 
     Exits 1 when an essential layer is missing (then batch grading refuses to run).
     """
-    from grader.isolation import describe, missing_essentials
-    from grader.sandbox import probe_layers
+    from grader.sandbox.policy import describe, missing_essentials
+    from grader.sandbox.process import probe_layers
 
     layers = probe_layers()
     click.echo(describe(layers))

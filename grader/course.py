@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from grader.exercise import FOLDER, METADATA, Exercise, ExerciseError
@@ -48,22 +50,58 @@ class Course:
 
     def exercises(self) -> list[Exercise]:
         """Every exercise, in order. Raises ExerciseError for the first malformed one."""
+        return list(self._exercises)
+
+    @cached_property
+    def _exercises(self) -> tuple[Exercise, ...]:
+        """The exercises, read and validated once per Course (a frozen dataclass keeps the
+        cache in its ``__dict__``): metadata is the instructor's and does not change while
+        a command runs."""
         found = [Exercise.load(path) for path in sorted(self.exercises_dir.iterdir()) if FOLDER.match(path.name)]
         orders = [exercise.order for exercise in found]
         duplicate = next((o for o in orders if orders.count(o) > 1), None)
         if duplicate is not None:
             raise ExerciseError(f"{self.exercises_dir}: two exercises have order {duplicate}")
         ordered = sorted(found, key=lambda exercise: exercise.order)
-        return _with_hidden_checks(ordered, self.hidden_checks) if self.hidden_checks else ordered
+        return tuple(_with_hidden_checks(ordered, self.hidden_checks) if self.hidden_checks else ordered)
 
     def resolve(self, name: str) -> Exercise | None:
         """The exercise named by number (``4``, ``04``), slug (``converters``) or folder
         (``04_converters``, also as a path); None when there is none."""
         key = Path(name.rstrip("/")).name
-        for exercise in self.exercises():
+        for exercise in self._exercises:
             if key in (exercise.id, exercise.slug, exercise.number) or (key.isdigit() and int(key) == exercise.order):
                 return exercise
         return None
+
+    def select(self, names: Sequence[str] | None = None) -> Selection:
+        """The exercises ``names`` refers to, in the order named (every exercise when None or
+        empty). Raises ExerciseError for a malformed course, before any name is looked up."""
+        if not names:
+            return Selection(tuple((exercise.id, exercise) for exercise in self._exercises))
+        self._exercises  # noqa: B018 -- a malformed course is reported before an unknown name
+        return Selection(tuple((name, self.resolve(name)) for name in names))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What each name given to a command found: an exercise, or None."""
+
+    named: tuple[tuple[str, Exercise | None], ...]
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        """The exercises found, each once, in the order named."""
+        return list({exercise.id: exercise for _, exercise in self.named if exercise is not None}.values())
+
+    @property
+    def unknown(self) -> list[str]:
+        return [name for name, exercise in self.named if exercise is None]
+
+
+def unknown_exercise(name: str) -> str:
+    """What a learner reads for a name that is no exercise."""
+    return f"There is no exercise named {name!r}: `flask-grader list` shows them all."
 
 
 def submission_folder(root: Path, exercise: Exercise) -> Path | None:

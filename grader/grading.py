@@ -25,12 +25,12 @@ from typing import Any
 
 from grader.cache import Cache, cacheable
 from grader.cache import key as cache_key
-from grader.course import Course
+from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise
-from grader.isolation import Policy
 from grader.judge import Judged
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
-from grader.sandbox import PACKAGE_PARENT
+from grader.sandbox.policy import Policy
+from grader.sandbox.process import PACKAGE_PARENT
 
 #: Seconds one submission may take before the judge is stopped.
 SUBMISSION_TIMEOUT = 600.0
@@ -61,11 +61,8 @@ def grade(
     ones kept in it; an exercise another thread is grading is waited for.
     """
     started = time.monotonic()
-    if names:
-        wanted = [(name, course.resolve(name)) for name in names]
-    else:
-        wanted = [(exercise.id, exercise) for exercise in course.exercises()]
-    by_id = {exercise.id: exercise for _, exercise in wanted if exercise is not None}
+    selection = course.select(names)
+    by_id = {exercise.id: exercise for exercise in selection.exercises}
     ids = list(by_id)
     lookup = Lookup(cache, course, root, policy) if cache is not None else None
     judged: dict[str, ExerciseResult] = {}
@@ -86,9 +83,9 @@ def grade(
         for done in _judge_in_parallel(course, root, rest, timeout, jobs, cancel, policy):
             judged.update((exercise.id, exercise) for exercise in done.result.exercises)
     results, seen = [], set()
-    for name, exercise in wanted:
+    for name, exercise in selection.named:
         if exercise is None:
-            results.append(unknown_exercise(name))
+            results.append(unknown_exercise_result(name))
         elif exercise.id not in seen:
             seen.add(exercise.id)
             results.append(judged[exercise.id])
@@ -470,7 +467,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def unknown_exercise(name: str) -> ExerciseResult:
+def unknown_exercise_result(name: str) -> ExerciseResult:
     return ExerciseResult(
         id=name,
         number="",
@@ -480,7 +477,7 @@ def unknown_exercise(name: str) -> ExerciseResult:
         status="error",
         score=0.0,
         max_score=0.0,
-        message=f"There is no exercise named {name!r}: `flask-grader list` shows them all.",
+        message=unknown_exercise(name),
     )
 
 

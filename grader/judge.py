@@ -1,7 +1,7 @@
 """The judge: pytest sessions grading a submission's exercises.
 
 It runs in its own process, started by :mod:`grader.grading`, imports the checks
-and never the learner's code, which lives in workers (:mod:`grader.sandbox`).
+and never the learner's code, which lives in workers (:mod:`grader.sandbox.process`).
 
 * ``python -m grader.judge JOB`` grades once: JOB is a JSON file naming course,
   root, exercises, the sandbox policy and where to write the outcome (the
@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 from grader.course import Course, submission_folder
 from grader.errors import LoadFailed, SandboxUnavailable, SubmissionError, WorkerCrashed, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, CHECKS, Exercise
-from grader.isolation import Layer, Policy
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
-from grader.sandbox import Sandbox
+from grader.sandbox.policy import Layer, Policy
+from grader.sandbox.process import Sandbox
 
 if TYPE_CHECKING:
     import pytest

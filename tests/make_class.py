@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import Course
-from tests.conftest import solution, write_submission
 from tests.exercises import test_01_app_instance as ex01
 from tests.exercises import test_02_first_route as ex02
+from tests.helpers import solution, write_submission
 
 EXERCISES = ["01_app_instance", "02_first_route"]
 SECRET = "HIDDEN-SECRET"  # in the hidden checks' code, messages and hints: learners never see it

@@ -22,7 +22,7 @@ import xmlschema
 
 from grader.course import Course
 from grader.results import SubmissionResult, schema
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.make_class import EXERCISES, HIDDEN_NAMES, SECRET, Learner, write_class, write_hidden_checks
 
 pytestmark = pytest.mark.xdist_group("class")

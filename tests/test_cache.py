@@ -15,8 +15,8 @@ from grader.classroom.batch import run_batch
 from grader.classroom.submissions import discover
 from grader.course import Course
 from grader.grading import grade
-from grader.isolation import LAYERS, Layer, Policy
 from grader.results import SubmissionResult
+from grader.sandbox.policy import LAYERS, Layer, Policy
 from tests.conftest import ROOT, solution, write_submission
 
 pytestmark = pytest.mark.xdist_group("cache")

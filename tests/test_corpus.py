@@ -22,7 +22,7 @@ import pytest
 
 from grader.grading import grade
 from grader.results import ExerciseResult
-from tests.conftest import ROOT, live_tasks_named, solution, statuses, write_submission
+from tests.helpers import ROOT, live_tasks_named, solution, statuses, write_submission
 
 CORPUS = Path(__file__).parent / "corpus"
 EXERCISE = "02_first_route"

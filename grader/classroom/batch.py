@@ -32,8 +32,8 @@ from grader.classroom import class_report, gradebook, gradescope, junit
 from grader.classroom.submissions import Submission, discover, grade_submission
 from grader.course import Course
 from grader.grading import GradingCancelled
-from grader.isolation import Policy
 from grader.results import SubmissionResult
+from grader.sandbox.policy import Policy
 
 MANIFEST = "batch.json"
 FORMATS = ("gradescope", "junit")

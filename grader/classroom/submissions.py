@@ -29,8 +29,8 @@ from grader.cache import Cache
 from grader.course import Course, submission_folder
 from grader.exercise import FOLDER, Exercise
 from grader.grading import GradingCancelled, grade
-from grader.isolation import Policy
 from grader.results import SubmissionResult, errored
+from grader.sandbox.policy import Policy
 
 #: Files a submission may hold (all of a zip; the graded exercise folders of a folder).
 MAX_FILES = 1000
