@@ -11,7 +11,7 @@ import pytest
 from grader.cache import Cache
 from grader.course import Course
 from grader.grading import WarmGrading, WarmJudge, grade
-from tests.conftest import ROOT, solution
+from tests.helpers import ROOT, solution
 from tests.test_cache import fresh
 
 pytestmark = pytest.mark.xdist_group("warm-judge")
