@@ -358,20 +358,18 @@ def _grade_and_save(
 
 def schedule(submissions: list[Submission], out: Path, jobs: int) -> list[tuple[Submission, int]]:
     """The order to grade ``submissions`` in, each with its number of judges, so that every
-    core is busy to the end: the longest first (by their last grading's duration when
-    regrading, else by size), and the last ``jobs - 1`` spread across two judges each, which
-    take the cores the others leave as they finish (a judge costs ~0.3 s to start, so only there)."""
+    core is busy to the end: the longest first when regrading (by their last grading's
+    duration; name order otherwise), and the last ``jobs - 1`` spread across two judges each,
+    which take the cores the others leave as they finish (a judge costs ~0.3 s to start,
+    so only there)."""
 
-    def work(submission: Submission) -> tuple[float, int]:
+    def last_duration(submission: Submission) -> float:
         try:
-            previous = SubmissionResult.load(_result_path(out, submission.learner)).duration
+            return SubmissionResult.load(_result_path(out, submission.learner)).duration
         except (OSError, ValueError, KeyError, TypeError):
-            previous = 0.0
-        path = submission.path
-        files = [path] if path.is_file() else [child for child in path.rglob("*") if child.is_file()]
-        return previous, sum(file.stat().st_size for file in files)
+            return 0.0
 
-    ordered = sorted(submissions, key=work, reverse=True)
+    ordered = sorted(submissions, key=last_duration, reverse=True)  # stable: ties keep name order
     tail = len(ordered) - max(0, min(jobs, len(ordered)) - 1)
     return [(submission, 1 if index < tail or jobs == 1 else 2) for index, submission in enumerate(ordered)]
 
