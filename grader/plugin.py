@@ -50,6 +50,8 @@ class Outcome:
     message: str = ""
     details: dict[str, str] = field(default_factory=dict)
     example: str = ""
+    summary: str = ""  # the one-line verdict; the message when the failure has no parts
+    hint: str = ""  # the failure's own hint, instead of the check's
 
 
 @dataclass
@@ -196,7 +198,7 @@ def classify(exc: BaseException, item: pytest.Function) -> Outcome:
         details = {"traceback": exc.learner_traceback} if exc.learner_traceback else {}
         return Outcome("error", exc.message, details, example)
     if isinstance(exc, CheckFailure):
-        return Outcome("failed", str(exc), exc.details(), example)
+        return Outcome("failed", str(exc), exc.details(), exc.example or example, exc.summary, exc.hint or "")
     if isinstance(exc, Flaky):
         return Outcome(
             "failed",
@@ -216,7 +218,10 @@ def classify(exc: BaseException, item: pytest.Function) -> Outcome:
 def falsifying_example(notes: list[str], fixtures: list[str]) -> str:
     """``name=value`` lines of Hypothesis's falsifying example, without fixtures."""
     for note in notes:
-        if note.startswith(("Falsifying example:", "Falsifying explicit example:")):
+        # Hypothesis 6.1xx says "Failing test case:" where earlier versions said "Falsifying example:".
+        if note.startswith(
+            ("Falsifying example:", "Falsifying explicit example:", "Failing test case:", "Failing explicit example:")
+        ):
             # One argument a line at four spaces; a long value goes on, indented deeper.
             arguments: list[list[str]] = []
             for line in note.splitlines()[1:]:
