@@ -99,8 +99,13 @@ def run_judge(
     timeout: float,
     cancel: threading.Event | None = None,
     policy: Policy = Policy(),
+    extra_env: dict[str, str] | None = None,
 ) -> SubmissionResult:
-    """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
+    """Run the judge process; a crash or a timeout becomes an error result, never an exception.
+
+    ``extra_env`` adds to (or replaces) the judge's environment: ``flask-grader validate``
+    grades under another ``PYTHONHASHSEED`` and check order to find flaky checks.
+    """
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
         # Workers that run as their own uid must reach their folders in here.
         os.chmod(tmp, 0o711)
@@ -134,6 +139,7 @@ def run_judge(
             # Installed pytest plugins must not change grades; the judge loads its own.
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
             "PYTEST_PLUGINS": "_hypothesis_pytestplugin",
+            **(extra_env or {}),
         }
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
