@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.isolation import missing_essentials
-from grader.sandbox import probe_layers
-from tests.conftest import ROOT
+from grader.sandbox.policy import missing_essentials
+from grader.sandbox.process import probe_layers
+from tests.helpers import ROOT
 
 DOC = ROOT / "docs" / "authoring.md"
 SPOILED = 'return f"Hello, {name}!"'

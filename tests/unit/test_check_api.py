@@ -17,7 +17,7 @@ from grader.client import LearnerApp, RequestInfo, Response
 from grader.course import Course
 from grader.grading import grade
 from grader.results import CheckResult
-from tests.conftest import ROOT, solution, write_submission
+from tests.helpers import ROOT, solution, write_submission
 
 SNAPSHOT = {
     "rules": [
