@@ -583,6 +583,86 @@ def export_github_classroom(
     )
 
 
+# ------------------------------------------------------------------ authoring
+
+
+def _authoring_course(path: Path | None) -> Course:
+    """The course to author in: --course, $FLASK_GRADER_COURSE, or the working directory's.
+    Never the grader's own tree by default: an author's exercise belongs in their course."""
+    course = _course(path)
+    cwd = Path.cwd().resolve()
+    if path is None and not os.environ.get("FLASK_GRADER_COURSE") and course.root not in (cwd, *cwd.parents):
+        raise click.ClickException(
+            "No course here: run `flask-grader init DIR` to make one, then run this inside it (or pass --course DIR)."
+        )
+    return course
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", default="", help="The course's title (default: from the folder's name).")
+def init_command(folder: Path, title: str) -> None:
+    """Make a course in FOLDER: exercises/, solutions/, a README for learners, the grader pinned."""
+    from grader.authoring.scaffold import ScaffoldError, init_course
+
+    try:
+        made = init_course(folder, title)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Made the course {folder}: " + ", ".join(str(path) for path in made.files))
+    click.echo(f"Next: cd {folder} && flask-grader new 01_first_steps")
+
+
+@main.command("new")
+@click.argument("name")
+@click.option("--title", help="The exercise's title (asked for when not given).")
+@click.option("--concept", help="The Flask concept it teaches (asked for when not given).")
+@click.pass_obj
+def new_command(course_path: Path | None, name: str, title: str | None, concept: str | None) -> None:
+    """Make the exercise NAME (NN_slug): README, starter, metadata, checks and its solution."""
+    from grader.authoring.scaffold import ScaffoldError, new_exercise
+
+    course = _authoring_course(course_path)
+    try:
+        made = new_exercise(course, name, title or click.prompt("Title"), concept or click.prompt("Concept"))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in made.files:
+        click.echo(f"  wrote {path}")
+    click.echo(
+        f"Next: write the contract in exercises/{name}/README.md, the checks in checks.py, the solution "
+        f"in solutions/{name}/app.py; then `flask-grader validate {name}`."
+    )
+
+
+@main.command("validate")
+@click.argument("exercises", nargs=-1)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Audit judges side by side."
+)
+@click.option(
+    "--budget", type=float, default=10.0, show_default=True, help="Seconds a check may take before a warning."
+)
+@click.option("--min-kill-rate", type=click.FloatRange(0, 1), default=0.95, show_default=True)
+@click.pass_obj
+def validate_command(
+    course_path: Path | None, exercises: tuple[str, ...], jobs: int, budget: float, min_kill_rate: float
+) -> None:
+    """Prove EXERCISES (default all) sound: metadata, scores, flakiness, audit, idle checks, cost.
+
+    Exits 1 when any exercise has a problem.
+    """
+    from grader.authoring.validate import render, validate
+
+    course = _course(course_path)
+    try:
+        validations = validate(course, list(exercises) or None, jobs=jobs, budget=budget, min_kill_rate=min_kill_rate)
+    except ExerciseError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(render(validations), nl=False)
+    sys.exit(0 if all(validation.valid for validation in validations) else 1)
+
+
 def require_sandbox() -> None:
     """Refuse, before grading anything, when learner code could not be sandboxed."""
     from grader.sandbox.policy import missing_essentials

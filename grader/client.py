@@ -8,6 +8,10 @@ Check authors use these as they would Flask's own objects::
 
 Each request travels to the worker process (see :mod:`grader.sandbox.process`); the
 response comes back as plain data, so nothing here runs learner code.
+
+An app keeps the story of its requests: each response knows the requests its app
+answered before it in this check (in this example, for a ``@given`` check), from
+every client, so a failure shows how the app got there without a hand-kept list.
 """
 
 from __future__ import annotations
@@ -122,6 +126,10 @@ class Response:
     request: RequestInfo
     #: The learner's exception when the view raised: ``{"type", "message", "traceback"}``.
     error: dict[str, str] | None = None
+    #: The responses this app gave before this one in the check (the last
+    #: :data:`STORY_LIMIT`), oldest first, from all its clients; ``story_cut`` more were not kept.
+    story: tuple[Response, ...] = ()
+    story_cut: int = 0
 
     @property
     def charset(self) -> str:
@@ -257,7 +265,7 @@ class Client:
             error=reply.get("error"),
         )
         self._remember(request, response)
-        return response
+        return self._app._tell(response)
 
     def _remember(self, request: RequestInfo, response: Response) -> None:
         """Keep the requests that matter for cookies: from the first Set-Cookie on."""
@@ -301,6 +309,9 @@ class LearnerApp:
     request_timeout: float = REQUEST_TIMEOUT
     _snapshot: dict[str, Any] = field(default_factory=dict)
     _next_client: int = 0
+    _story: list[Response] = field(default_factory=list, repr=False)
+    _story_told: int = field(default=0, repr=False)  # responses in this story, kept or not
+    _story_of: object = field(default=None, repr=False)  # the Hypothesis example it belongs to (None outside one)
 
     @classmethod
     def load(cls, sandbox: Sandbox, spec: WorkerSpec, request_timeout: float = REQUEST_TIMEOUT) -> LearnerApp:
@@ -445,3 +456,38 @@ class LearnerApp:
 
     def _exchange(self, message: dict[str, Any], timeout: float | None, what: str) -> dict[str, Any]:
         return self.worker.exchange(message, timeout or self.request_timeout, what)
+
+    # -- the story of its requests
+
+    def story(self) -> tuple[list[Response], int]:
+        """The responses of the story so far, oldest first, and how many earlier ones were not kept."""
+        return list(self._story), self._story_told - len(self._story)
+
+    def _tell(self, response: Response) -> Response:
+        """``response`` with the story before it; it joins the story.
+
+        A ``@given`` check reuses its app for every example: each example starts a story
+        of its own, since what earlier examples sent is not the failing example's.
+        """
+        example = _current_example()
+        if example is not self._story_of:
+            self._story_of, self._story, self._story_told = example, [], 0
+        told = replace(response, story=tuple(self._story), story_cut=self._story_told - len(self._story))
+        self._story = [*self._story, replace(response, story=())][-STORY_LIMIT:]
+        self._story_told += 1
+        return told
+
+
+#: Earlier responses a response keeps in its story: enough for a state machine's run.
+STORY_LIMIT = 30
+
+
+def _current_example() -> object:
+    """The Hypothesis example being run (its build context), or None outside any."""
+    from hypothesis.control import current_build_context
+    from hypothesis.errors import InvalidArgument
+
+    try:
+        return current_build_context()
+    except InvalidArgument:
+        return None

@@ -18,8 +18,14 @@ class CheckFailure(AssertionError):
     ``summary`` is one line in the learner's words; ``request``, ``expected`` and
     ``actual`` say what was sent, what should have come back and what did.
     ``learner_traceback`` is the traceback of the learner's code, when it raised;
-    ``reproduce`` the shell commands that send the request again (see
-    :mod:`grader.reproduce`), kept in the details but not in the message.
+    ``output`` what the app printed; ``reproduce`` the shell commands that send the
+    request again (see :mod:`grader.reproduce`), kept in the details but not in the message.
+    ``hint`` is advice for this very failure (it replaces the check's general hint);
+    ``example`` the failing input in words, when the check found it itself (a state
+    machine's steps) rather than through ``@given``.
+
+    Every part stays a field of its own up to the result's JSON
+    (:class:`grader.results.CheckResult`), so a report never cuts one out of a message.
     """
 
     def __init__(
@@ -32,6 +38,8 @@ class CheckFailure(AssertionError):
         learner_traceback: str | None = None,
         output: str | None = None,
         reproduce: str | None = None,
+        hint: str | None = None,
+        example: str | None = None,
     ) -> None:
         super().__init__(summary)
         self.summary = summary
@@ -41,6 +49,8 @@ class CheckFailure(AssertionError):
         self.learner_traceback = learner_traceback
         self.output = output
         self.reproduce = reproduce
+        self.hint = hint
+        self.example = example
 
     def details(self) -> dict[str, Any]:
         return {

@@ -204,8 +204,13 @@ def run_judge(
     timeout: float,
     cancel: threading.Event | None = None,
     policy: Policy = Policy(),
+    extra_env: dict[str, str] | None = None,
 ) -> Judged:
-    """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
+    """Run the judge process; a crash or a timeout becomes an error result, never an exception.
+
+    ``extra_env`` adds to (or replaces) the judge's environment: ``flask-grader validate``
+    grades under another ``PYTHONHASHSEED`` and check order to find flaky checks.
+    """
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
         # Workers that run as their own uid must reach their folders in here.
         os.chmod(tmp, 0o711)
@@ -231,7 +236,7 @@ def run_judge(
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=judge_environment(tmp),
+                env={**judge_environment(tmp), **(extra_env or {})},
                 cwd=tmp,
                 start_new_session=True,
             )

@@ -53,6 +53,8 @@ class Outcome:
     message: str = ""
     details: dict[str, str] = field(default_factory=dict)
     example: str = ""
+    summary: str = ""  # the one-line verdict; the message when the failure has no parts
+    hint: str = ""  # the failure's own hint, instead of the check's
 
 
 @dataclass
@@ -214,7 +216,7 @@ def classify(exc: BaseException) -> Outcome:
         details = {"traceback": exc.learner_traceback} if exc.learner_traceback else {}
         return Outcome("error", exc.message, details, example)
     if isinstance(exc, CheckFailure):
-        return Outcome("failed", str(exc), exc.details(), example)
+        return Outcome("failed", str(exc), exc.details(), exc.example or example, exc.summary, exc.hint or "")
     if isinstance(exc, Flaky):
         return Outcome(
             "failed",

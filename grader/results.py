@@ -16,7 +16,7 @@ from typing import Any
 from grader import __version__
 from grader.exercise import Exercise
 
-SCHEMA_VERSION = "1.2"  # 1.1 added details.reproduce; 1.2 added cached
+SCHEMA_VERSION = "1.3"  # 1.1 added details.reproduce; 1.2 added cached; 1.3 added summary
 STATUSES = ("passed", "failed", "error", "timeout")
 
 
@@ -27,11 +27,14 @@ class CheckResult:
     status: str  # one of STATUSES
     points: float  # earned
     max_points: float
-    message: str = ""  # what the learner reads when it did not pass
+    message: str = ""  # what the learner reads when it did not pass: summary and details as text
     hint: str = ""
     example: str = ""  # the smallest failing example Hypothesis found, if any
     details: dict[str, str] = field(default_factory=dict)  # request, expected, actual, traceback, output, reproduce
     hidden: bool = False
+    #: The message's first part, the one-line verdict, kept apart (since 1.3) so that
+    #: a report shows it and the details field by field, never cutting the message up.
+    summary: str = ""
 
     @property
     def passed(self) -> bool:
@@ -143,7 +146,15 @@ def errored(exercise: Exercise, problem: str) -> ExerciseResult:
     first_line = problem.splitlines()[0] if problem else ""
     checks = [
         CheckResult(
-            check.name, check.description, "error", 0.0, check.points, first_line, hint=check.hint, hidden=check.hidden
+            check.name,
+            check.description,
+            "error",
+            0.0,
+            check.points,
+            first_line,
+            summary=first_line,
+            hint=check.hint,
+            hidden=check.hidden,
         )
         for check in exercise.checks
     ]

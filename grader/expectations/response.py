@@ -23,17 +23,19 @@ class ResponseExpectation:
 
     def __init__(self, response: Response) -> None:
         self.response = response
-        self.earlier: tuple[Response, ...] = ()
+        # What the app answered before, from every client: a failure tells the whole
+        # story, ending with the request that went wrong (state carries over between
+        # requests: sessions, counters, a store of notes).
+        self.earlier: tuple[Response, ...] = response.story
+        self.earlier_cut = response.story_cut
 
     def after(self, *earlier: Response) -> ResponseExpectation:
-        """Show the ``earlier`` responses, numbered, before this request if a check fails.
-
-        For state that carries over between requests (sessions, counters, ``g``):
-        the learner sees the whole story, ending with the request that went wrong.
+        """Tell only the ``earlier`` responses before this request if a check fails,
+        instead of everything the app answered before it (see :attr:`Response.story`).
 
         >>> expect(third).after(first, second).body("Visits: 3")
         """
-        self.earlier = earlier
+        self.earlier, self.earlier_cut = earlier, 0
         return self
 
     # -- status
@@ -231,8 +233,8 @@ class ResponseExpectation:
 
     # -- failing
 
-    def fail(self, summary: str, *, expected: str) -> NoReturn:
-        """Raise a CheckFailure describing this response."""
+    def fail(self, summary: str, *, expected: str, hint: str | None = None) -> NoReturn:
+        """Raise a CheckFailure describing this response (``hint``: advice for this failure)."""
         raise CheckFailure(
             summary,
             request=self._story(),
@@ -240,6 +242,7 @@ class ResponseExpectation:
             actual=self._actual(),
             learner_traceback=(self.response.error or {}).get("traceback"),
             reproduce=curl_commands(self.response.request),
+            hint=hint,
         )
 
     @property
@@ -259,8 +262,10 @@ class ResponseExpectation:
         def who(step: Response) -> str:
             return f"client {letters[step.request.client]}: " if len(letters) > 1 else ""
 
-        lines = [f"{number}. {who(step)}{exchange(step)}" for number, step in enumerate(self.earlier, 1)]
-        lines.append(f"{len(steps)}. {who(self.response)}{self.response.request}")
+        first = self.earlier_cut + 1
+        lines = [f"({self.earlier_cut} earlier requests not shown)"] if self.earlier_cut else []
+        lines += [f"{number}. {who(step)}{exchange(step)}" for number, step in enumerate(self.earlier, first)]
+        lines.append(f"{first + len(self.earlier)}. {who(self.response)}{self.response.request}")
         return "\n".join(lines)
 
     def _actual(self) -> str:
