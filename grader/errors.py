@@ -11,6 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+#: Why a check failed, when an expectation knows: an exercise's ``hints`` (per check,
+#: see :mod:`grader.exercise`) are keyed by these.
+#: ``status``: another status than the contract's (the app's own answer, not Flask's
+#: 404/405 page and not a crash); ``route``: Flask's 404 or 405 page, no view matched;
+#: ``raised``: the learner's code raised (a 500); ``content_type``: the body's type;
+#: ``escape``: user text put into HTML unescaped; ``body``, ``header``, ``json``,
+#: ``location``: what the names say.
+REASONS = ("status", "route", "raised", "content_type", "escape", "body", "header", "json", "location")
+
 
 class CheckFailure(AssertionError):
     """A check saw behaviour other than the contract's.
@@ -20,6 +29,9 @@ class CheckFailure(AssertionError):
     ``learner_traceback`` is the traceback of the learner's code, when it raised;
     ``reproduce`` the shell commands that send the request again (see
     :mod:`grader.reproduce`), kept in the details but not in the message.
+    ``reason`` names what was wrong (``status``, ``content_type``, ...; see
+    :data:`REASONS`) so the learner gets the hint for that; ``hint`` is the
+    expectation's own advice for it, used when the exercise gives none.
     """
 
     def __init__(
@@ -32,8 +44,12 @@ class CheckFailure(AssertionError):
         learner_traceback: str | None = None,
         output: str | None = None,
         reproduce: str | None = None,
+        reason: str = "",
+        hint: str = "",
     ) -> None:
         super().__init__(summary)
+        self.reason = reason
+        self.hint = hint
         self.summary = summary
         self.request = request
         self.expected = expected

@@ -17,7 +17,7 @@ import pytest
 
 from grader import plugin
 from grader.course import Course, submission_folder
-from grader.exercise import CHECKS, Exercise
+from grader.exercise import CHECKS, CheckSpec, Exercise
 from grader.isolation import Policy
 from grader.plugin import ExerciseRun, JudgeState, Outcome, StatePlugin
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
@@ -110,13 +110,20 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
                 points=spec.points if outcome.status == "passed" else 0.0,
                 max_points=spec.points,
                 message=outcome.message,
-                hint=spec.hint if outcome.status != "passed" else "",
+                hint=spec.hint_for(outcome.reason, outcome.hint) if outcome.status != "passed" else "",
                 example=outcome.example,
-                details=outcome.details,
+                details=expected_crash(spec, outcome.details),
                 hidden=spec.hidden,
             )
         )
     return ExerciseResult.of(exercise, checks)
+
+
+def expected_crash(spec: CheckSpec, details: dict[str, str]) -> dict[str, str]:
+    """``details``, saying why the code raised when the exercise makes it raise on purpose."""
+    if spec.expected_crash and "traceback" in details:
+        return {**details, "expected_crash": spec.expected_crash}
+    return details
 
 
 def main() -> int:

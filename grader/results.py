@@ -16,7 +16,7 @@ from typing import Any
 from grader import __version__
 from grader.exercise import Exercise
 
-SCHEMA_VERSION = "1.1"  # 1.1 added details.reproduce
+SCHEMA_VERSION = "1.2"  # 1.1 added details.reproduce, 1.2 details.expected_crash
 STATUSES = ("passed", "failed", "error", "timeout")
 
 
@@ -30,7 +30,9 @@ class CheckResult:
     message: str = ""  # what the learner reads when it did not pass
     hint: str = ""
     example: str = ""  # the smallest failing example Hypothesis found, if any
-    details: dict[str, str] = field(default_factory=dict)  # request, expected, actual, traceback, output, reproduce
+    details: dict[str, str] = field(
+        default_factory=dict
+    )  # request, expected, actual, traceback, output, reproduce, expected_crash
     hidden: bool = False
 
     @property
