@@ -3,9 +3,17 @@ their own traceback, a line to reproduce it, the hint; plain when piped, cut whe
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
 import textwrap
+import time
+from pathlib import Path
 
 import jsonschema
 from click.testing import CliRunner
@@ -14,6 +22,7 @@ from grader import report
 from grader.cli import main
 from grader.course import Course
 from grader.grading import grade
+from grader.reproduce import BASE_URL
 from grader.results import CheckResult, ExerciseResult, schema
 from grader.style import Style
 from tests.conftest import ROOT, solution, write_submission
@@ -273,3 +282,96 @@ def test_typical_mistakes_in_09_and_13_show_request_expected_and_actual(tmp_path
     assert "Request:   GET /" in unknown
     assert "Expected:  status 404" in unknown
     assert "Actual:    200 OK" in unknown
+
+
+# Failing submissions whose checks send the shapes reproduction must carry: an empty
+# header, cookies set earlier in the check, a JSON body, a path with %-escapes.
+REPRODUCED = {
+    "08_app_context": (
+        solution("08_app_context").replace(
+            'request.headers.get("X-User") or "anonymous"', 'request.headers.get("X-User", "anonymous")'
+        ),
+        "whoami_anonymous",
+    ),
+    "09_sessions": (
+        solution("09_sessions").replace(
+            '    session["visits"] = session.get("visits", 0) + 1\n    return f"Visits: {session[\'visits\']}"',
+            '    seen = session.setdefault("seen", [])\n    seen.append(1)  # changed in place: not saved\n'
+            '    return f"Visits: {len(seen)}"',
+        ),
+        "counts_visits",
+    ),
+    "07_request_object": (
+        solution("07_request_object").replace(" and not isinstance(value, bool)", ""),
+        "sum_rejects_non_numbers",
+    ),
+    "12_redirects": (
+        solution("12_redirects").replace('redirect(url_for("profile", name=name))', 'redirect(f"/profile/{name}")'),
+        "go_quotes_names",
+    ),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def flask_run(folder: Path, port: int):
+    """``flask --app app.py run`` in ``folder`` on loopback, as the report tells the learner."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app.py", "run", "--port", str(port)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "FLASK_DEBUG": "0"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert server.poll() is None and time.monotonic() < deadline, "flask run did not start"
+            time.sleep(0.1)
+        yield
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def answer_of(curl_output: str) -> tuple[str, str]:
+    """Status line (``200 OK``) and body of the last response ``curl -i`` printed."""
+    head, _, body = curl_output.replace("\r\n", "\n").rpartition("\nHTTP/1.1 ")[2].partition("\n\n")
+    status = head.removeprefix("HTTP/1.1 ").splitlines()[0]
+    return status, body
+
+
+def test_try_it_lines_reproduce_the_failure_against_flask_run(tmp_path):
+    root = write_submission(tmp_path / "submission", {f"{ex}/app.py": src for ex, (src, _) in REPRODUCED.items()})
+    result = grade(Course(ROOT), root, sorted(REPRODUCED))
+    for exercise in result.exercises:
+        check = next(check for check in exercise.checks if check.name == REPRODUCED[exercise.id][1])
+        assert check.status == "failed", check.message
+        commands = check.details["reproduce"]
+        status, *_, body_line = check.details["actual"].splitlines()
+        expected_body = "" if body_line == "empty body" else ast.literal_eval(body_line.removeprefix("body "))
+        port = free_port()
+        script = commands.replace(BASE_URL, f"http://127.0.0.1:{port}")
+        with flask_run(root / exercise.id, port):
+            done = subprocess.run(
+                ["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True
+            )
+        assert answer_of(done.stdout) == (status, expected_body), f"{exercise.id}:\n{commands}\n{done.stdout}"
+    shapes = {
+        exercise.id: check.details["reproduce"]
+        for exercise in result.exercises
+        for check in exercise.checks
+        if check.name == REPRODUCED[exercise.id][1]
+    }
+    assert "-H 'X-User;'" in shapes["08_app_context"]
+    assert "-b cookies.txt -c cookies.txt" in shapes["09_sessions"]
+    assert "--data-raw" in shapes["07_request_object"] and "application/json" in shapes["07_request_object"]
+    assert "%25" in shapes["12_redirects"]
