@@ -95,7 +95,7 @@ def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None =
         )
     if details.get("traceback"):
         if details.get("expected_crash"):
-            lines.append(_field(style, "On purpose", details["expected_crash"]))
+            lines.append(_field(style, "Note", details["expected_crash"]))
             lines.append(style.label("It raised, as the exercise asks:"))
         else:
             lines.append(style.label("Your code raised:"))

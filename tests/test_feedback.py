@@ -58,7 +58,9 @@ def test_typical_mistakes_in_02_and_04_show_request_expected_actual_and_how_to_r
             .replace("{amount:.2f}", "{amount}"),
         },
     )
-    run = CliRunner().invoke(main, ["--course", str(ROOT), "check", "02", "04", "--root", str(root)])
+    run = CliRunner().invoke(
+        main, ["--course", str(ROOT), "check", "02", "04", "--root", str(root), "--allow-weak-sandbox"]
+    )
     output = run.output
     assert run.exit_code == 1, output
     assert "\x1b[" not in output and "✗" not in output, "piped output is plain text"
@@ -70,7 +72,7 @@ def test_typical_mistakes_in_02_and_04_show_request_expected_actual_and_how_to_r
     assert "Actual:    200 OK" in index and "body 'Hello World'" in index
     assert "Try it:    curl -i http://127.0.0.1:5000/\n" in index
     assert f"flask --app {root / '02_first_route' / 'app.py'} run" in index
-    assert 'Hint:      Decorate a function named index with @app.route("/")' in index
+    assert 'Hint:      Decorate a function named index with `@app.route("/")`' in index
 
     about = feedback_of(output, "about")
     assert "Request:   GET /about" in about
@@ -95,9 +97,9 @@ def test_typical_mistakes_in_02_and_04_show_request_expected_actual_and_how_to_r
     assert "Request:   GET /price/0.0" in price
     assert "Expected:  'Price: 0.00'" in price and "body 'Price: 0.0'" in price
     assert "Fails for: amount = '0.0'" in price
-    assert "Hint:      Use <float:amount> and format it with {amount:.2f}." in price
+    assert "Hint:      Use `<float:amount>` and format it with `{amount:.2f}`." in price
 
-    assert re.search(r"^  PASS +item_rejects_non_int +/item/abc", output, re.MULTILINE)
+    assert re.search(r"^  PASS +item_rejects_non_int +2/2  /item/abc", output, re.MULTILINE), "points per check"
     assert not re.search(r"^  PASS .*\n      ", output, re.MULTILINE), "a passing check has no feedback"
 
 
@@ -268,7 +270,9 @@ def test_typical_mistakes_in_09_and_13_show_request_expected_and_actual(tmp_path
             ),
         },
     )
-    run = CliRunner().invoke(main, ["--course", str(ROOT), "check", "09", "13", "--root", str(root)])
+    run = CliRunner().invoke(
+        main, ["--course", str(ROOT), "check", "09", "13", "--root", str(root), "--allow-weak-sandbox"]
+    )
     output = run.output
     assert run.exit_code == 1, output
 
@@ -375,3 +379,47 @@ def test_try_it_lines_reproduce_the_failure_against_flask_run(tmp_path):
     assert "-b cookies.txt -c cookies.txt" in shapes["09_sessions"]
     assert "--data-raw" in shapes["07_request_object"] and "application/json" in shapes["07_request_object"]
     assert "%25" in shapes["12_redirects"]
+
+
+def test_hints_fit_the_reason_crashes_on_purpose_are_said_and_substitutions_explained(tmp_path):
+    templates = ROOT / "solutions/14_templates/templates"
+    files: dict[str, str | bytes] = {
+        f"14_templates/templates/{path.name}": path.read_text(encoding="utf-8") for path in templates.iterdir()
+    }
+    files["14_templates/app.py"] = solution("14_templates")
+    files["14_templates/templates/items.html"] = (  # the fruit copied in, ITEMS ignored
+        '{% extends "base.html" %}{% block title %}Items{% endblock %}'
+        "{% block content %}<ul><li>apple</li><li>banana</li><li>cherry</li></ul>{% endblock %}"
+    )
+    files["14_templates/templates/hello.html"] = (  # base.html's title copied, not extended
+        "<title>Hello - Flask Exercises</title><h1>Hello, {{ name }}!</h1>"
+    )
+    # 13: the 404 handler forgets its status, and there is no 500 handler at all.
+    files["13_errors/app.py"] = (
+        solution("13_errors")
+        .replace('return {"error": "not found"}, 404', 'return {"error": "not found"}')
+        .replace('@app.errorhandler(500)\ndef server_error(error):\n    return "Something went wrong", 500\n', "")
+    )
+    root = write_submission(tmp_path / "submission", files)
+    run = CliRunner().invoke(
+        main, ["--course", str(ROOT), "check", "13", "14", "--root", str(root), "--allow-weak-sandbox"]
+    )
+    output = run.output
+
+    missing_user = feedback_of(output, "missing_user")
+    assert "answered 200 OK instead of 404" in missing_user
+    assert "Hint:      An error handler answers like a view: return the status with the body" in missing_user
+    assert "KeyError" not in missing_user, "the general hint is for a crash, not for a missing status"
+
+    crash = feedback_of(output, "crash")
+    assert "Note:      GET /crash raises ZeroDivisionError on purpose" in crash
+    assert "It raised, as the exercise asks:" in crash and "Your code raised" not in crash
+    assert "no 500 handler answered it" in crash
+    assert "Hint:      Add `@app.errorhandler(500)`" in crash, "a crash gets the general hint"
+
+    items = feedback_of(output, "items_from_constant")
+    assert "The grader set ITEMS = [" in items and "for this check only (app.py is unchanged)" in items
+    extends = feedback_of(output, "pages_extend_base")
+    assert "The grader replaced templates/base.html, for this check only" in extends
+    assert "GET /hello/alice answered a page titled 'Hello - Flask Exercises'" in extends
+    assert re.search(r"FAIL +pages_extend_base +0/2 ", output), "points per check"
