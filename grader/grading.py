@@ -19,10 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course import Course
-from grader.isolation import Policy
+from grader.course import Course, unknown_exercise
 from grader.results import ExerciseResult, SubmissionResult, errored
-from grader.sandbox import PACKAGE_PARENT
+from grader.sandbox.policy import Policy
+from grader.sandbox.process import PACKAGE_PARENT
 
 #: Seconds one submission may take before the judge is stopped.
 SUBMISSION_TIMEOUT = 600.0
@@ -50,16 +50,13 @@ def grade(
     ``policy`` says how learner code is sandboxed (``require`` for batch grading).
     """
     started = time.monotonic()
-    if names:
-        wanted = [(name, course.resolve(name)) for name in names]
-    else:
-        wanted = [(exercise.id, exercise) for exercise in course.exercises()]
-    ids = list(dict.fromkeys(exercise.id for _, exercise in wanted if exercise is not None))
+    selection = course.select(names)
+    ids = [exercise.id for exercise in selection.exercises]
     judged = {e.id: e for e in _judge_in_parallel(course, root, ids, timeout, jobs, cancel, policy)}
     results, seen = [], set()
-    for name, exercise in wanted:
+    for name, exercise in selection.named:
         if exercise is None:
-            results.append(unknown_exercise(name))
+            results.append(unknown_exercise_result(name))
         elif exercise.id not in seen:
             seen.add(exercise.id)
             results.append(judged[exercise.id])
@@ -183,7 +180,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def unknown_exercise(name: str) -> ExerciseResult:
+def unknown_exercise_result(name: str) -> ExerciseResult:
     return ExerciseResult(
         id=name,
         number="",
@@ -193,7 +190,7 @@ def unknown_exercise(name: str) -> ExerciseResult:
         status="error",
         score=0.0,
         max_score=0.0,
-        message=f"There is no exercise named {name!r}: `flask-grader list` shows them all.",
+        message=unknown_exercise(name),
     )
 
 

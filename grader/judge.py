@@ -2,7 +2,7 @@
 
 It runs in its own process (``python -m grader.judge``, started by
 :mod:`grader.grading`), imports the checks and never the learner's code, which
-lives in workers (:mod:`grader.sandbox`). It writes a :class:`SubmissionResult`
+lives in workers (:mod:`grader.sandbox.process`). It writes a :class:`SubmissionResult`
 as JSON to the path it is given.
 """
 
@@ -18,10 +18,12 @@ import pytest
 from grader import plugin
 from grader.course import Course, submission_folder
 from grader.exercise import CHECKS, CheckSpec, Exercise
-from grader.isolation import Policy
 from grader.plugin import ExerciseRun, JudgeState, Outcome, StatePlugin
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
-from grader.sandbox import Sandbox
+from grader.sandbox import nofollow
+from grader.sandbox.nofollow import Reader
+from grader.sandbox.policy import Policy
+from grader.sandbox.process import Sandbox
 
 PYTEST_ARGS = [
     "-q",
@@ -47,18 +49,23 @@ PYTEST_ARGS = [
 ]
 
 
-def prepare(exercise: Exercise, root: Path) -> ExerciseRun:
-    """What to copy into each worker for ``exercise``, or why there is nothing to grade."""
-    folder = submission_folder(root, exercise)
-    if folder is None:
-        return ExerciseRun(exercise, problem=f"There is no folder {exercise.id} in the submission.")
-    files = []
-    for name in exercise.files:
-        source = folder / name
-        if not source.exists():
-            where = source.relative_to(root).as_posix()  # the same message wherever the submission was unpacked
-            return ExerciseRun(exercise, problem=f"{where} is missing: write your solution there.")
-        files.append((source, name))
+def prepare(exercise: Exercise, root: Path, reader: Reader | None = None) -> ExerciseRun:
+    """What to copy into each worker for ``exercise``, or why there is nothing to grade.
+    Nothing below ``root`` may be a link, nor (with ``reader``) unreadable to its learner."""
+    try:
+        folder = submission_folder(root, exercise, reader)
+        if folder is None:
+            return ExerciseRun(exercise, problem=f"There is no folder {exercise.id} in the submission.")
+        files = []
+        for name in exercise.files:
+            relative = f"{folder.name}/{name}"
+            if nofollow.kind(root, relative, reader) is None:
+                # The same message wherever the submission was unpacked.
+                return ExerciseRun(exercise, problem=f"{relative} is missing: write your solution there.")
+            nofollow.check_tree(root, relative, reader)
+            files.append((folder / name, name))
+    except nofollow.UnsafePath as exc:
+        return ExerciseRun(exercise, problem=str(exc))
     files += [(exercise.path / asset, asset) for asset in exercise.assets]
     return ExerciseRun(exercise, files=tuple(files))
 
@@ -68,7 +75,8 @@ def judge(course: Course, root: Path, exercise_ids: list[str], policy: Policy = 
     says how learner code is sandboxed."""
     started = time.monotonic()
     by_id = {exercise.id: exercise for exercise in course.exercises()}
-    runs = [prepare(by_id[exercise_id], root) for exercise_id in exercise_ids]
+    reader = Reader.owner_of(root) if root.is_dir() else None
+    runs = [prepare(by_id[exercise_id], root, reader) for exercise_id in exercise_ids]
     # A check finds its exercise by its file's folder; hidden checks live in a folder of their own.
     by_folder = {
         check_file.parent.resolve(): run
@@ -132,7 +140,9 @@ def main() -> int:
     job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     hidden = Path(job["hidden_checks"]) if job.get("hidden_checks") else None
     policy = Policy.from_dict(job.get("sandbox"))
-    result = judge(Course(Path(job["course"]), hidden), Path(job["root"]), list(job["exercises"]), policy)
+    # Resolved: the sandbox copies files by paths in which no component may be a link.
+    course = Course(Path(job["course"]).resolve(), hidden)
+    result = judge(course, Path(job["root"]).resolve(), list(job["exercises"]), policy)
     result.save(Path(job["result"]))
     return 0
 

@@ -25,7 +25,7 @@ from grader.grading import grade
 from grader.reproduce import BASE_URL
 from grader.results import CheckResult, ExerciseResult, schema
 from grader.style import Style
-from tests.conftest import ROOT, solution, write_submission
+from tests.helpers import ROOT, solution, write_submission
 
 
 def feedback_of(output: str, check: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from grader.grading import grade
 from grader.results import SubmissionResult, schema
-from tests.conftest import solution, statuses, write_submission
+from tests.helpers import solution, statuses, write_submission
 
 EMPTY_APP = """
 from flask import Flask

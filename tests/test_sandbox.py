@@ -13,9 +13,9 @@ import pytest
 from grader.course import Course
 from grader.errors import WorkerCrashed
 from grader.grading import grade
-from grader.isolation import ESSENTIAL, LAYERS, Limits, Policy
-from grader.sandbox import Sandbox, WorkerSpec
-from tests.conftest import ROOT, live_tasks_named, statuses, write_submission
+from grader.sandbox.policy import ESSENTIAL, LAYERS, Limits, Policy
+from grader.sandbox.process import Sandbox, WorkerSpec
+from tests.helpers import ROOT, live_tasks_named, statuses, write_submission
 
 # Right only when every limit holds inside the worker: each check then reports the limit
 # that failed instead of passing, so the statuses show exactly what holds.

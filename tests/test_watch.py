@@ -13,7 +13,7 @@ import pexpect
 
 from grader.course import Course
 from grader.progress import Progress
-from tests.conftest import ROOT, solution
+from tests.helpers import ROOT, solution
 from tests.test_progress import COUNT, PARTIAL_02, flask_grader
 
 TIMEOUT = 240  # seconds per expected screen: generous, the machine may be busy

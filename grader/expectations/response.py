@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 
 from werkzeug.exceptions import default_exceptions
@@ -271,7 +271,7 @@ class ResponseExpectation:
 
     # -- failing
 
-    def fail(self, summary: str, *, expected: str, reason: str = "", hint: str = "") -> None:
+    def fail(self, summary: str, *, expected: str, reason: str = "", hint: str = "") -> NoReturn:
         """Raise a CheckFailure describing this response; ``reason`` and ``hint`` as in
         :class:`~grader.errors.CheckFailure` (a crash is always the reason ``raised``)."""
         traceback = (self.response.error or {}).get("traceback")

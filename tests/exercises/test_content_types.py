@@ -12,7 +12,7 @@ import pytest
 
 from grader.course import Course
 from grader.grading import grade
-from tests.conftest import ROOT, failing, write_submission
+from tests.helpers import ROOT, failing, write_submission
 
 # The checks each README makes HTML (`text/html`), by exercise; every other check passes.
 STATED_HTML = {

@@ -16,8 +16,8 @@ import pytest
 
 from grader.course import Course
 from grader.expectations.response import CONTENT_TYPE_HINTS
-from tests.conftest import ROOT, solution
 from tests.exercises.cases import check_named, grade_one
+from tests.helpers import ROOT, solution
 
 COURSE = Course(ROOT)
 CODE = re.compile(r"`([^`]+)`")
