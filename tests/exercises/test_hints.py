@@ -10,6 +10,7 @@ has a variant of the solution of its own here, graded: it passes that check.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,30 @@ def test_code_in_hints_is_marked(exercise, check, hint):
     prose = CODE.sub("", hint)
     assert hint.count("`") % 2 == 0, "a backtick is left open"
     assert not LOOKS_LIKE_CODE.search(prose), f"code outside backticks in: {hint}"
+
+
+STATEMENT = ("@", "def ", "if ", "return ", "raise ", "del ", "from ", "for ")
+
+
+def compiles(code: str) -> bool:
+    """Whether ``code`` is Python as a learner would type it: a statement, or the line
+    that opens a block (``if ...:``, a decorator)."""
+    code = code.replace("import ... ", "import ")  # "from flask import ... current_app": the other names elided
+    for text in (code, code + "\n    pass", code + "\ndef _view(): pass"):
+        try:  # inside a function, where a return belongs
+            compile("def _hint():\n" + textwrap.indent(text, "    "), "<hint>", "exec")
+        except SyntaxError:
+            continue
+        return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("exercise", "code"),
+    [(exercise, code) for exercise, _, hint in HINTS for code in code_of(hint) if code.startswith(STATEMENT)],
+)
+def test_statements_in_hints_are_python_as_typed(exercise, code):
+    assert compiles(code), f"{exercise}: `{code}`"
 
 
 @pytest.mark.parametrize("hint", list(CONTENT_TYPE_HINTS.values()))
