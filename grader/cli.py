@@ -48,10 +48,7 @@ def _exercises(course: Course) -> list[Exercise]:
 def _exercise(course: Course, name: str | None, progress: Progress | None = None) -> Exercise:
     """The exercise ``name``; without a name, the one the learner is on."""
     if name is None and progress is not None:
-        current = progress.current
-        if current is not None and not progress.standing(current).done:
-            return current
-        return progress.next_exercise() or _exercises(course)[-1]
+        return progress.working_on() or _exercises(course)[-1]
     return _selected(course, [name or ""])[0]
 
 
@@ -330,6 +327,7 @@ def reset(course_path: Path | None, exercise: str) -> None:
         backup = progress.workspace.reset(found)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
+    progress.current = found  # the exercise the learner is on now
     if backup is not None:
         click.echo(f"Your files are saved in {shown(backup)}/.")
     click.echo(f"{shown(found.path)} has the starter again. Read its README.md and start afresh.")

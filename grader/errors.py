@@ -11,6 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+#: Why a check failed, when an expectation knows: an exercise's ``hints`` (per check,
+#: see :mod:`grader.exercise`) are keyed by these.
+#: ``status``: another status than the contract's (the app's own answer, not Flask's
+#: 404/405 page and not a crash); ``route``: Flask's 404 or 405 page, no view matched;
+#: ``raised``: the learner's code raised (a 500); ``content_type``: the body's type;
+#: ``escape``: user text put into HTML unescaped; ``body``, ``header``, ``json``,
+#: ``location``: what the names say.
+REASONS = ("status", "route", "raised", "content_type", "escape", "body", "header", "json", "location")
+
 
 class CheckFailure(AssertionError):
     """A check saw behaviour other than the contract's.
@@ -20,9 +29,11 @@ class CheckFailure(AssertionError):
     ``learner_traceback`` is the traceback of the learner's code, when it raised;
     ``output`` what the app printed; ``reproduce`` the shell commands that send the
     request again (see :mod:`grader.reproduce`), kept in the details but not in the message.
-    ``hint`` is advice for this very failure (it replaces the check's general hint);
-    ``example`` the failing input in words, when the check found it itself (a state
-    machine's steps) rather than through ``@given``.
+    ``reason`` names what was wrong (``status``, ``content_type``, ...; see
+    :data:`REASONS`) so the learner gets the exercise's hint for that; ``hint`` is
+    advice for this very failure, used when the exercise has none for the reason
+    (it replaces the check's general hint); ``example`` the failing input in words,
+    when the check found it itself (a state machine's steps) rather than through ``@given``.
 
     Every part stays a field of its own up to the result's JSON
     (:class:`grader.results.CheckResult`), so a report never cuts one out of a message.
@@ -40,8 +51,11 @@ class CheckFailure(AssertionError):
         reproduce: str | None = None,
         hint: str | None = None,
         example: str | None = None,
+        reason: str = "",
     ) -> None:
         super().__init__(summary)
+        self.reason = reason
+        self.hint = hint or ""
         self.summary = summary
         self.request = request
         self.expected = expected
@@ -49,7 +63,6 @@ class CheckFailure(AssertionError):
         self.learner_traceback = learner_traceback
         self.output = output
         self.reproduce = reproduce
-        self.hint = hint
         self.example = example
 
     def details(self) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from grader.course import Course, submission_folder
 from grader.errors import LoadFailed, SandboxUnavailable, SubmissionError, WorkerCrashed, WorkerTimeout
-from grader.exercise import CHECK_PREFIX, CHECKS, Exercise
+from grader.exercise import CHECK_PREFIX, CHECKS, CheckSpec, Exercise
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
 from grader.sandbox import nofollow
 from grader.sandbox.nofollow import Reader
@@ -295,9 +295,9 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
                 max_points=spec.points,
                 message=outcome.message,
                 summary=outcome.summary or outcome.message,
-                hint=(outcome.hint or spec.hint) if outcome.status != "passed" else "",
+                hint=spec.hint_for(outcome.reason, outcome.hint) if outcome.status != "passed" else "",
                 example=outcome.example,
-                details=outcome.details,
+                details=expected_crash(spec, outcome.details),
                 hidden=spec.hidden,
             )
         )
@@ -346,6 +346,13 @@ def serve(events_fd: int, course: Course, policy: Policy) -> int:
             else:
                 send({"event": "done", "job": number, **judged.to_dict()})
     return 0
+
+
+def expected_crash(spec: CheckSpec, details: dict[str, str]) -> dict[str, str]:
+    """``details``, saying why the code raised when the exercise makes it raise on purpose."""
+    if spec.expected_crash and "traceback" in details:
+        return {**details, "expected_crash": spec.expected_crash}
+    return details
 
 
 def main() -> int:

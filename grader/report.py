@@ -54,7 +54,8 @@ def render_exercise(
     width = max((len(check.name) for check in visible), default=0)
     explained = False
     for check in visible:
-        lines.append(f"  {style.status(check.status)} {check.name:{width}}  {check.description}")
+        points = f"{check.points:g}/{check.max_points:g}"
+        lines.append(f"  {style.status(check.status)} {check.name:{width}}  {points:>5}  {check.description}")
         if not check.passed and (all_feedback or not explained):
             lines.append(_indent(feedback(check, style, app_path=app_path), 6))
             explained = True
@@ -94,7 +95,11 @@ def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None =
             )
         )
     if details.get("traceback"):
-        lines.append(style.label("Your code raised:"))
+        if details.get("expected_crash"):
+            lines.append(_field(style, "Note", details["expected_crash"]))
+            lines.append(style.label("It raised, as the exercise asks:"))
+        else:
+            lines.append(style.label("Your code raised:"))
         lines.append(_indent(cut_lines(details["traceback"]), 2))
     if details.get("output"):
         lines.append(style.label("Your app printed:"))
@@ -138,11 +143,13 @@ def _actual(details: dict[str, str]) -> str | None:
     actual = details.get("actual")
     if not actual:
         return actual
-    return "\n".join(_standard_page(line, bool(details.get("traceback"))) or line for line in actual.splitlines())
+    raised = "on purpose" if details.get("expected_crash") else "yes" if details.get("traceback") else ""
+    return "\n".join(_standard_page(line, raised) or line for line in actual.splitlines())
 
 
-def _standard_page(line: str, raised: bool) -> str | None:
-    """What a ``body '...'`` line means when it is exactly Flask's page for its status."""
+def _standard_page(line: str, raised: str) -> str | None:
+    """What a ``body '...'`` line means when it is exactly Flask's page for its status;
+    ``raised`` is "yes" when the learner's code raised, "on purpose" when it was asked to."""
     match = STANDARD_PAGE.match(line)
     error = default_exceptions.get(int(match["code"])) if match else None
     page = error() if error is not None else None
@@ -151,7 +158,10 @@ def _standard_page(line: str, raised: bool) -> str | None:
     meaning = {
         404: " (no route matches this URL)",
         405: " (the route exists, but not for this method)",
-        500: ", because your code raised an exception (below)" if raised else "",
+        500: {
+            "yes": ", because your code raised an exception (below)",
+            "on purpose": ": the exception below was raised on purpose, and no 500 handler answered it",
+        }.get(raised, ""),
     }.get(page.code or 0, "")
     return f"body: Flask's standard {page.name} page{meaning}"
 

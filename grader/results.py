@@ -16,7 +16,7 @@ from typing import Any
 from grader import __version__
 from grader.exercise import Exercise
 
-SCHEMA_VERSION = "1.3"  # 1.1 added details.reproduce; 1.2 added cached; 1.3 added summary
+SCHEMA_VERSION = "1.4"  # 1.1 added details.reproduce; 1.2 cached; 1.3 summary; 1.4 details.expected_crash
 STATUSES = ("passed", "failed", "error", "timeout")
 
 
@@ -30,7 +30,9 @@ class CheckResult:
     message: str = ""  # what the learner reads when it did not pass: summary and details as text
     hint: str = ""
     example: str = ""  # the smallest failing example Hypothesis found, if any
-    details: dict[str, str] = field(default_factory=dict)  # request, expected, actual, traceback, output, reproduce
+    details: dict[str, str] = field(
+        default_factory=dict
+    )  # request, expected, actual, traceback, output, reproduce, expected_crash
     hidden: bool = False
     #: The message's first part, the one-line verdict, kept apart (since 1.3) so that
     #: a report shows it and the details field by field, never cutting the message up.
