@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from grader import judge  # noqa: E402
 from grader.course import Course  # noqa: E402
 from grader.grading import hypothesis_cache  # noqa: E402
-from grader.sandbox import Sandbox, WorkerSpec  # noqa: E402
+from grader.sandbox.process import Sandbox, WorkerSpec  # noqa: E402
 
 CHECK50_EXERCISES = ("02_first_route", "03_dynamic_routes", "04_converters")
 CHECK50_VENV = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flask-grader" / "check50-venv"

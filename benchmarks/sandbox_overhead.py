@@ -26,11 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import isolation  # noqa: E402
 from grader.course import Course  # noqa: E402
 from grader.grading import grade  # noqa: E402
-from grader.isolation import LAYERS, Policy, describe  # noqa: E402
-from grader.sandbox import Sandbox, WorkerSpec  # noqa: E402
+from grader.sandbox.jail import Jail  # noqa: E402
+from grader.sandbox.linux import fork_into_new_pid_namespace  # noqa: E402
+from grader.sandbox.policy import LAYERS, Policy, describe  # noqa: E402
+from grader.sandbox.process import Sandbox, WorkerSpec  # noqa: E402
+from grader.sandbox.protocol import Config  # noqa: E402
 
 ALL_ON = Policy()
 ALL_OFF = Policy(disable=frozenset(LAYERS))
@@ -93,19 +95,19 @@ def layer_costs(rounds: int) -> dict[str, list[float]]:
 
     times: dict[str, list[float]] = {"fork": [], "fork into a new PID namespace": []}
     with Sandbox() as sandbox:  # for its cgroups and scratch folder
-        config = isolation.Config(str(sandbox._scratch), str(ROOT / "grader"), cgroups={})
+        config = Config(str(sandbox._scratch), str(ROOT / "grader"), cgroups={})
         own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
         for index in range(rounds):
             for name, fork in (
                 ("fork", os.fork),
-                ("fork into a new PID namespace", lambda: isolation.fork_into_new_pid_namespace(own_pid_ns)),
+                ("fork into a new PID namespace", lambda: fork_into_new_pid_namespace(own_pid_ns)),
             ):
                 read, write = os.pipe()
                 started = time.perf_counter()
                 pid = fork()
                 if pid == 0:
                     forked = time.perf_counter() - started
-                    jail = isolation.Jail(config, ["mount-namespace", "rlimits", "uid"])
+                    jail = Jail(config, ["mount-namespace", "rlimits", "uid"])
                     workdir = sandbox._scratch / f"layers-{index}-{len(name)}"
                     jail.enter(workdir, [(str(SOLUTION.files[0][0]), "app.py")], [write])
                     os.write(write, json.dumps({name: forked, **jail.timings}).encode())

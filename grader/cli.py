@@ -12,14 +12,15 @@ from pathlib import Path
 import click
 
 from grader import __version__, report
-from grader.classroom import gradescope, junit
-from grader.classroom.batch import FORMATS, BatchError, Shard, merge, plan, run_batch
+from grader.classroom import github_classroom, gradescope, junit, roster
+from grader.classroom.batch import ASSIGNMENT, FORMATS, BatchError, Shard, merge, plan, run_batch, start_regrade
+from grader.classroom.imports import SOURCES
 from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT, grade, verify
-from grader.isolation import Policy, describe, missing_essentials
 from grader.progress import Progress, first_to_do, render_next, render_overview
-from grader.sandbox import probe_layers
+from grader.sandbox.policy import Policy, describe, missing_essentials
+from grader.sandbox.process import probe_layers
 from grader.style import Style
 from grader.workspace import shown
 
@@ -318,7 +319,7 @@ def schema_command() -> None:
 
 
 @main.command()
-@click.argument("submissions", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("submissions", type=click.Path(path_type=Path, exists=True))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="grades", show_default=True)
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of cores"
@@ -326,10 +327,33 @@ def schema_command() -> None:
 @EXERCISES_OPTION
 @CHECKS_OPTION
 @click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds per submission.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(SOURCES),
+    help="What SUBMISSIONS is: a folder or zip per learner, a Canvas or Moodle download, or GitHub Classroom "
+    "repositories (default: detected).",
+)
+@click.option(
+    "--roster",
+    "roster_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A CSV of the class (id, name, email, section): learners with no submission get zero.",
+)
 @click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True, help="Also write these (repeatable).")
+@click.option(
+    "--assignment",
+    default=ASSIGNMENT,
+    show_default=True,
+    help="The assignment's name in the Canvas and Moodle exports (Canvas matches its column by title).",
+)
 @HIDDEN_VISIBILITY_OPTION
 @click.option("--shard", help="Grade slice K of N of the class (K/N), to merge later with `flask-grader merge`.")
-@click.option("--regrade", is_flag=True, help="Grade again the submissions whose results are already in --out.")
+@click.option(
+    "--regrade",
+    is_flag=True,
+    help="Grade everyone again, keep the previous run in --out/previous/N and write what changed to regrade.csv.",
+)
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
@@ -344,13 +368,17 @@ def batch(
     exercises: str | None,
     hidden_checks: Path | None,
     timeout: float,
+    source: str | None,
+    roster_file: Path | None,
     formats: tuple[str, ...],
+    assignment: str,
     hidden_visibility: str,
     shard: str | None,
     regrade: bool,
     allow_weak_sandbox: bool,
 ) -> None:
-    """Grade a class: SUBMISSIONS holds a folder or a .zip per learner, laid out like exercises/.
+    """Grade a class: SUBMISSIONS is a folder or .zip per learner laid out like exercises/, a Canvas
+    or Moodle download (the zip or its folder), or a folder of GitHub Classroom repositories.
 
     Writes into --out a gradebook CSV, each learner's JSON result and feedback, and an HTML
     report. Run it again after an interruption: finished submissions are kept.
@@ -362,28 +390,42 @@ def batch(
         require_sandbox()
     try:
         slice_ = Shard.parse(shard) if shard else None
-    except BatchError as exc:
+        entries = roster.read(roster_file) if roster_file else None
+        previous = start_regrade(out) if regrade else None
+        found = plan(course, submissions, exercise_ids, out, source=source, shard=slice_)
+    except (BatchError, roster.RosterError) as exc:
         raise click.ClickException(str(exc)) from None
-    chosen, ignored = plan(submissions, slice_)
-    for path in ignored:
-        click.echo(f"Ignored {path.name}: a submission is a folder or a .zip.", err=True)
+    if found.source != "folders":
+        kind = {
+            "canvas": "a Canvas download",
+            "moodle": "a Moodle download",
+            "classroom": "GitHub Classroom repositories",
+        }
+        click.echo(f"Read {submissions} as {kind[found.source]}: {len(found.submissions)} learners.", err=True)
+    for line in found.ignored:
+        click.echo(f"Ignored {line}.", err=True)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a cancelled CI job or Slurm task stops cleanly
-    with click.progressbar(length=len(chosen), label="Grading", file=sys.stderr) as bar:
+    with click.progressbar(length=len(found.submissions), label="Grading", file=sys.stderr) as bar:
         try:
             run = run_batch(
                 course,
-                chosen,
+                found.submissions,
                 out,
                 exercise_ids,
                 jobs=jobs,
                 timeout=timeout,
                 shard=slice_,
-                regrade=regrade,
                 formats=formats,
                 hidden_visibility=hidden_visibility,
                 policy=policy,
                 on_done=lambda learner: bar.update(1),
+                source=found.source,
+                roster_entries=entries,
+                assignment=assignment,
+                previous=previous,
             )
+        except BatchError as exc:
+            raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
             raise click.ClickException(
                 f"Interrupted. The finished results are kept in {out / 'results'}: run the same command to resume."
@@ -392,6 +434,18 @@ def batch(
         f"Graded {len(run.graded)} submissions ({len(run.resumed)} already done) into {out}: "
         f"{out / 'gradebook.csv'}, {out / 'report' / 'index.html'}"
     )
+    if run.missing:
+        click.echo(f"No submission from {len(run.missing)} learners of the roster: {', '.join(run.missing)}.")
+    if run.unknown:
+        click.echo(
+            f"Not on the roster ({len(run.unknown)}, graded, listed in {out / 'not-in-roster.csv'}): "
+            f"{', '.join(run.unknown)}."
+        )
+    for fmt in ("canvas", "moodle"):
+        if fmt in formats:
+            click.echo(f"{fmt.capitalize()} import file: {out / (fmt + '.csv')}")
+    if run.regrade_summary:
+        click.echo(run.regrade_summary)
 
 
 @main.command("merge")
@@ -438,6 +492,39 @@ def export_gradescope(
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Wrote {out} ({len(entries)} files, exercises {', '.join(exercise_ids)}): upload it to Gradescope.")
+
+
+@export.command("github-classroom")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=".github/workflows/classroom.yml",
+    show_default=True,
+)
+@EXERCISES_OPTION
+@click.option(
+    "--course-repository",
+    metavar="OWNER/NAME",
+    help="Take the checks from this repository (yours), not from the learner's copy, which they can edit.",
+)
+@click.option("--ref", help="The branch, tag or commit of --course-repository to grade with.")
+@click.pass_obj
+def export_github_classroom(
+    course_path: Path | None, out: Path, exercises: str | None, course_repository: str | None, ref: str | None
+) -> None:
+    """The GitHub Classroom autograding workflow: one test per exercise, worth its points."""
+    course = _course(course_path)
+    exercise_ids = _chosen(course, exercises)
+    chosen = [exercise for exercise in _exercises(course) if exercise.id in exercise_ids]
+    if ref and not course_repository:
+        raise click.ClickException("--ref names a revision of --course-repository: give that too.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(github_classroom.workflow(chosen, course_repository=course_repository, ref=ref), encoding="utf-8")
+    total = sum(exercise.max_score for exercise in chosen)
+    click.echo(
+        f"Wrote {out}: {len(chosen)} tests worth {total:g} points. Commit it to the assignment's template "
+        "repository; GitHub Classroom runs it on every push."
+    )
 
 
 def require_sandbox() -> None:

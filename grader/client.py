@@ -6,7 +6,7 @@ Check authors use these as they would Flask's own objects::
         response = client.get("/")
         assert response.status_code == 200
 
-Each request travels to the worker process (see :mod:`grader.sandbox`); the
+Each request travels to the worker process (see :mod:`grader.sandbox.process`); the
 response comes back as plain data, so nothing here runs learner code.
 """
 
@@ -22,9 +22,9 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import Headers
 from werkzeug.http import parse_options_header
 
-from grader import protocol
 from grader.errors import CheckFailure, LoadFailed
-from grader.sandbox import REQUEST_TIMEOUT, Sandbox, Worker, WorkerSpec
+from grader.sandbox import protocol
+from grader.sandbox.process import REQUEST_TIMEOUT, Sandbox, WorkerProcess, WorkerSpec
 
 _MISSING: Any = object()
 
@@ -297,7 +297,7 @@ class LearnerApp:
     :meth:`refresh` to read it again after requests.
     """
 
-    worker: Worker
+    worker: WorkerProcess
     request_timeout: float = REQUEST_TIMEOUT
     _snapshot: dict[str, Any] = field(default_factory=dict)
     _next_client: int = 0

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from grader import nofollow
 from grader.exercise import FOLDER, METADATA, Exercise, ExerciseError
-from grader.nofollow import Reader
+from grader.sandbox import nofollow
+from grader.sandbox.nofollow import Reader
 
 ENV_ROOT = "FLASK_GRADER_COURSE"
 
@@ -111,8 +111,8 @@ def submission_folder(root: Path, exercise: Exercise, reader: Reader | None = No
     the same folder name, else the same number, else the same slug.
 
     ``root`` is the caller's; below it no link is followed: a matching name that is a
-    link raises :class:`~grader.nofollow.LinkedPath`, and with a ``reader`` a folder
-    its learner could not read raises :class:`~grader.nofollow.Unreadable`."""
+    link raises :class:`~grader.sandbox.nofollow.LinkedPath`, and with a ``reader`` a folder
+    its learner could not read raises :class:`~grader.sandbox.nofollow.Unreadable`."""
     if not root.is_dir():
         return None
     if nofollow.kind(root, exercise.id, reader) == "dir":

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course import Course, unknown_exercise
-from grader.isolation import Policy
 from grader.results import ExerciseResult, SubmissionResult, errored
-from grader.sandbox import PACKAGE_PARENT
+from grader.sandbox.policy import Policy
+from grader.sandbox.process import PACKAGE_PARENT
 
 #: Seconds one submission may take before the judge is stopped.
 SUBMISSION_TIMEOUT = 600.0

@@ -2,7 +2,7 @@
 
 It runs in its own process (``python -m grader.judge``, started by
 :mod:`grader.grading`), imports the checks and never the learner's code, which
-lives in workers (:mod:`grader.sandbox`). It writes a :class:`SubmissionResult`
+lives in workers (:mod:`grader.sandbox.process`). It writes a :class:`SubmissionResult`
 as JSON to the path it is given.
 """
 
@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from grader import nofollow, plugin
+from grader import plugin
 from grader.course import Course, submission_folder
 from grader.exercise import CHECKS, Exercise
-from grader.isolation import Policy
-from grader.nofollow import Reader
 from grader.plugin import ExerciseRun, JudgeState, Outcome, StatePlugin
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
-from grader.sandbox import Sandbox
+from grader.sandbox import nofollow
+from grader.sandbox.nofollow import Reader
+from grader.sandbox.policy import Policy
+from grader.sandbox.process import Sandbox
 
 PYTEST_ARGS = [
     "-q",

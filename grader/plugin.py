@@ -31,7 +31,7 @@ from grader.client import LearnerApp
 from grader.cpu import Overrun, judge_cpu_limit
 from grader.errors import CheckFailure, CheckTimeout, SubmissionError, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, Exercise
-from grader.sandbox import Sandbox, TimeLimits, WorkerSpec
+from grader.sandbox.process import Sandbox, TimeLimits, WorkerSpec
 
 settings.register_profile(
     "flask-grader",

@@ -27,7 +27,7 @@ from grader.course import Course
 from grader.exercise import Exercise
 from grader.progress import Progress, render_overview
 from grader.results import ExerciseResult, SubmissionResult
-from grader.sandbox import PACKAGE_PARENT
+from grader.sandbox.process import PACKAGE_PARENT
 from grader.style import Style
 from grader.workspace import shown
 

@@ -13,8 +13,8 @@ import pytest
 from grader.course import Course
 from grader.errors import WorkerCrashed
 from grader.grading import grade
-from grader.isolation import ESSENTIAL, LAYERS, Limits, Policy
-from grader.sandbox import Sandbox, WorkerSpec
+from grader.sandbox.policy import ESSENTIAL, LAYERS, Limits, Policy
+from grader.sandbox.process import Sandbox, WorkerSpec
 from tests.helpers import ROOT, live_tasks_named, statuses, write_submission
 
 # Right only when every limit holds inside the worker: each check then reports the limit

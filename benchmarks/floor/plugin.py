@@ -29,7 +29,7 @@ from grader.course import Course
 # The grader's own app, client and main_app fixtures, built on the spawn_app below;
 # importing the plugin also loads the grader's Hypothesis profile.
 from grader.plugin import app, client, main_app  # noqa: F401
-from grader.worker import RunRecorder, Worker
+from grader.sandbox.app_server import AppServer, RunRecorder
 
 _RECORDER = RunRecorder()
 _RECORDER.install()  # as in the worker: app.run() is recorded, never serves
@@ -40,7 +40,7 @@ class InProcessWorker:
 
     def __init__(self, workdir: Path, mode: str, module_name: str) -> None:
         spec = {"workdir": str(workdir), "mode": mode, "module_name": module_name, "filename": "app.py"}
-        self.worker = Worker(spec, sock=None)  # type: ignore[arg-type]
+        self.worker = AppServer(spec, sock=None)  # type: ignore[arg-type]
         self.worker.recorder = _RECORDER
         _RECORDER.calls.clear()
         if str(workdir) not in sys.path:

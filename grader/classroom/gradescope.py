@@ -27,7 +27,7 @@ from grader import report
 from grader.classroom.submissions import Submission, grade_submission
 from grader.course import Course
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
-from grader.sandbox import PACKAGE_PARENT
+from grader.sandbox.process import PACKAGE_PARENT
 
 HIDDEN_VISIBILITY = "after_due_date"
 HIDDEN_VISIBILITIES = ("after_due_date", "hidden")

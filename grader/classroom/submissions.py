@@ -25,12 +25,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from grader import nofollow
 from grader.course import Course, submission_folder
 from grader.exercise import FOLDER, Exercise
 from grader.grading import GradingCancelled, grade
-from grader.isolation import Policy
 from grader.results import SubmissionResult, errored
+from grader.sandbox import nofollow
+from grader.sandbox.policy import Policy
 
 #: Files a submission may hold (all of a zip; the graded exercise folders of a folder).
 MAX_FILES = 1000
@@ -46,9 +46,13 @@ class UnsafeSubmission(Exception):
 
 @dataclass(frozen=True)
 class Submission:
-    learner: str  # the entry's name without .zip
+    learner: str  # the entry's name without .zip; names its files in the output
     path: Path  # a folder or a .zip
     problem: str = ""  # found while listing: it is not graded
+    learner_id: str = ""  # the LMS's id: a Canvas user id, a Moodle participant id, a GitHub login
+    name: str = ""  # the learner's name as the LMS writes it
+    notes: tuple[str, ...] = ()  # what the import noticed: late, the latest of two, files ignored
+    exercise_problems: tuple[tuple[str, str], ...] = ()  # (exercise id, why it is not graded)
 
     @property
     def zipped(self) -> bool:
@@ -87,11 +91,18 @@ def grade_submission(
 ) -> SubmissionResult:
     """Grade one learner; a submission that cannot be opened scores zero with the reason."""
     exercises = [exercise for exercise in course.exercises() if exercise.id in exercise_ids]
+    blocked = dict(submission.exercise_problems)
     try:
         if submission.problem:
             raise UnsafeSubmission(submission.problem)
         with opened(submission, exercises) as root:
-            result = grade(course, root, exercise_ids, timeout=timeout, cancel=cancel, policy=policy)
+            wanted = [exercise_id for exercise_id in exercise_ids if exercise_id not in blocked]
+            result = SubmissionResult(submission.learner, [])
+            if wanted:
+                result = grade(course, root, wanted, timeout=timeout, cancel=cancel, policy=policy)
+            graded = {exercise.id: exercise for exercise in result.exercises}
+            ordered = [graded.get(e.id) or errored(e, blocked.get(e.id, "")) for e in exercises]
+            result = replace(result, exercises=ordered)
     except UnsafeSubmission as exc:
         result = SubmissionResult(submission.learner, [errored(exercise, str(exc)) for exercise in exercises])
     except GradingCancelled:

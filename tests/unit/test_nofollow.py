@@ -1,4 +1,4 @@
-"""Reading a submission without following links (grader.nofollow)."""
+"""Reading a submission without following links (grader.sandbox.nofollow)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import nofollow
-from grader.nofollow import LinkedPath, Reader, Unreadable
+from grader.sandbox import nofollow
+from grader.sandbox.nofollow import LinkedPath, Reader, Unreadable
 
 
 @pytest.fixture

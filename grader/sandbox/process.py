@@ -2,8 +2,8 @@
 
 The judge never imports learner code. A :class:`Sandbox` starts one zygote
 process (a fresh interpreter that has imported Flask) and asks it to fork a
-worker per app; each worker is reached over its own socket pair and runs behind
-every sandbox layer that works on this machine (:mod:`grader.isolation`).
+worker per app; each :class:`WorkerProcess` is reached over its own socket pair and
+runs behind every sandbox layer that works on this machine.
 Time is bounded per request, per module load and per check.
 """
 
@@ -23,17 +23,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader import isolation, protocol
 from grader.errors import CheckTimeout, ResponseTooLarge, SandboxUnavailable, WorkerCrashed, WorkerTimeout
-from grader.isolation import Layer, Limits, Policy
+from grader.sandbox import cgroups, protocol
+from grader.sandbox.jail import worker_uid
+from grader.sandbox.policy import LAYERS, Layer, Limits, MiB, Policy, missing_essentials
+from grader.sandbox.protocol import Config
 
-PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the grader package
 
 # Not `python -I`: it ignores PYTHONHASHSEED, and learner code iterating a set of
 # strings would answer differently from run to run. The environment is ours anyway.
 _ZYGOTE_BOOT = (
     "import sys; sys.path[0] = sys.argv[1]; "  # in place of '' (the working directory)
-    "from grader.worker import serve_zygote; serve_zygote(int(sys.argv[2]), sys.argv[3])"
+    "from grader.sandbox.zygote import serve_zygote; serve_zygote(int(sys.argv[2]), sys.argv[3])"
 )
 
 #: Seconds a module may take to import before the load counts as a timeout.
@@ -72,14 +74,14 @@ class Sandbox:
         self._zygote: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._layers: dict[str, Layer] | None = None
-        self._workers: list[Worker] = []
+        self._workers: list[WorkerProcess] = []
         self._spawned = 0
         self._time = TimeLimits()
         self._check_deadline: float | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="flask-grader-"))
         # Without a mount namespace, a worker with its own uid must reach its folder here.
         self._scratch.chmod(0o711)
-        self._cgroups, self._cgroup_problems = isolation.create_cgroups(limits, policy.disable)
+        self._cgroups, self._cgroup_problems = cgroups.create_cgroups(limits, policy.disable)
         self._oom_kills = 0
 
     def __enter__(self) -> Sandbox:
@@ -101,7 +103,7 @@ class Sandbox:
             "HOME": str(self._scratch),
             "MALLOC_ARENA_MAX": "2",  # threads must not eat the address space limit in arenas
         }
-        config = isolation.Config(
+        config = Config(
             scratch=str(self._scratch),
             grader_dir=str(Path(PACKAGE_PARENT, "grader")),
             limits=self.limits,
@@ -129,7 +131,7 @@ class Sandbox:
         if self._layers is None:
             assert self._control is not None
             found = protocol.recv(self._control, deadline=time.monotonic() + 60)["layers"]
-            self._layers = {name: Layer(**found[name]) for name in isolation.LAYERS}
+            self._layers = {name: Layer(**found[name]) for name in LAYERS}
         return self._layers
 
     def begin_check(self, limits: TimeLimits) -> None:
@@ -137,10 +139,10 @@ class Sandbox:
         self._time = limits
         self._check_deadline = time.monotonic() + limits.check
 
-    def spawn(self, spec: WorkerSpec, load_timeout: float | None = None) -> Worker:
+    def spawn(self, spec: WorkerSpec, load_timeout: float | None = None) -> WorkerProcess:
         """Fork a worker for ``spec`` and wait for it to load the module."""
         layers = self.layers
-        missing = isolation.missing_essentials(layers)
+        missing = missing_essentials(layers)
         if self.policy.require and missing:
             raise SandboxUnavailable(missing)
         assert self._control is not None
@@ -166,7 +168,7 @@ class Sandbox:
             ours.close()
             raise WorkerCrashed("starting", cause=str(reply.get("error", "")))
         active = {name for name, layer in layers.items() if layer.active}
-        worker = Worker(int(reply["pid"]), ours, workdir, output, active, self._check_deadline, self._time.check)
+        worker = WorkerProcess(int(reply["pid"]), ours, workdir, output, active, self._check_deadline, self._time.check)
         worker.on_crash = self._crash_cause
         self._workers.append(worker)
         worker.hello = worker.exchange(None, load_timeout or self._time.load, what="importing the module")
@@ -174,12 +176,12 @@ class Sandbox:
 
     def _crash_cause(self) -> str:
         """Why a worker may have died, when the machine can tell."""
-        kills = isolation.oom_kills(self._cgroups)
+        kills = cgroups.oom_kills(self._cgroups)
         if kills > self._oom_kills:
             self._oom_kills = kills
             return (
                 f"It ran out of memory: a submission's apps may use "
-                f"{self.limits.submission_memory // isolation.MiB} MiB together."
+                f"{self.limits.submission_memory // MiB} MiB together."
             )
         return ""
 
@@ -199,8 +201,8 @@ class Sandbox:
                 self._zygote.kill()
                 self._zygote.wait()
             self._zygote = None
-        isolation.kill_cgroups(self._cgroups)
-        isolation.remove_cgroups(self._cgroups)
+        cgroups.kill_cgroups(self._cgroups)
+        cgroups.remove_cgroups(self._cgroups)
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 
@@ -210,7 +212,7 @@ def probe_layers(policy: Policy = Policy()) -> dict[str, Layer]:
         return sandbox.layers
 
 
-class Worker:
+class WorkerProcess:
     """One forked worker serving one learner app."""
 
     def __init__(
@@ -300,7 +302,7 @@ class Worker:
         # In a PID namespace, the worker's death took its descendants down with it;
         # without one, they may have left its process group, but not its uid.
         if "uid" in self.layers and "pid-namespace" not in self.layers:
-            isolation.kill_uid(isolation.worker_uid(self.pid))
+            kill_uid(worker_uid(self.pid))
         try:
             self.sock.close()
         except OSError:
@@ -318,3 +320,16 @@ class Worker:
         os.close(self.pidfd)
         self.pidfd = None
         return True
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process of ``uid``: a child takes that uid and signals all it may.
+    Needed only without a PID namespace, to take a worker's escapees down with it."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresuid(uid, uid, uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)

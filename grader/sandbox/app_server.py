@@ -1,29 +1,18 @@
-"""The code that runs next to learner code, outside the judge.
-
-Two roles, both in processes the judge started:
-
-* the **zygote** imports Flask once, then forks one worker per app the judge asks
-  for, so a fresh app costs a fork instead of an interpreter start;
-* a **worker** loads one learner module and serves the judge's requests over a
-  socket with the real Flask test client, in production mode (``testing`` off).
+"""The app server: the part of a worker that loads one learner module and serves the
+judge's requests with the real Flask test client, in production mode (``testing`` off).
 
 Nothing here trusts the learner: every reply is plain JSON, and the judge checks
-what it receives. A worker enters its sandbox (:mod:`grader.isolation`) before the
-learner's module is loaded. This module imports only what the zygote preloads anyway.
+what it receives.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import io
 import json
-import mimetypes
 import os
 import runpy
-import signal
 import socket
 import sys
-import tempfile
 import traceback
 import types
 from collections.abc import Callable
@@ -34,189 +23,7 @@ from typing import Any
 import flask
 import werkzeug.serving
 
-from grader import isolation, protocol
-
-#: Modules the zygote imports so every worker starts with them loaded.
-PRELOAD = (
-    "flask",
-    "flask.json.provider",
-    "flask.testing",
-    "jinja2",
-    "markupsafe",
-    "werkzeug.routing",
-    "werkzeug.serving",
-    "werkzeug.test",
-    "html",
-    "http",
-)
-
-
-# --------------------------------------------------------------------- zygote
-
-
-def serve_zygote(control_fd: int, config_json: str) -> None:
-    """Fork a worker for each spec the judge sends, until the judge hangs up.
-
-    The first message tells the judge which sandbox layers work here (see
-    :mod:`grader.isolation`); every worker then gets all of them.
-    """
-    isolation.die_with_parent()
-    for name in PRELOAD:
-        __import__(name)
-    mimetypes.init()  # read /etc/mime.types now: workers cannot see /etc
-    config = isolation.Config.from_json(config_json)
-    zygote = isolation.Zygote(config)
-    layers = zygote.start()
-    control = socket.socket(fileno=control_fd)
-    protocol.send(control, {"layers": {name: vars(layer) for name, layer in layers.items()}})
-    jail = isolation.Jail(config, [name for name, layer in layers.items() if layer.active])
-    # Workers are reaped by the kernel: the judge learns of their end by EOF.
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    while True:
-        try:
-            data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
-        except (ConnectionError, OSError):
-            break
-        if not data or not fds:
-            break
-        spec = json.loads(data)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        try:
-            pid = zygote.fork()
-        except OSError as exc:
-            os.close(fds[0])
-            protocol.send(control, {"error": f"cannot start a worker: {exc}"})
-            continue
-        if pid == 0:
-            control.close()
-            _worker_main(spec, fds[0], jail)  # never returns
-        os.close(fds[0])
-        try:
-            os.setpgid(pid, pid)
-        except OSError:
-            pass  # the child already did, or is gone
-        protocol.send(control, {"pid": pid})
-    os._exit(0)
-
-
-def _worker_main(spec: dict[str, Any], sock_fd: int, jail: isolation.Jail) -> None:
-    code = 0
-    try:
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        isolation.die_with_parent()
-        os.setpgid(0, 0)
-        sock = socket.socket(fileno=sock_fd)
-        _redirect_stdio(spec["output"])
-        workdir = Path(spec["workdir"])
-        try:
-            jail.enter(workdir, spec["files"], [sock.fileno()])
-        except isolation.FilesTooLarge as exc:
-            limit = jail.limits.disk // 2 // isolation.MiB
-            _refuse(
-                sock,
-                "too_large",
-                f"The files of this exercise are larger than the {limit} MiB "
-                f"the grader copies for it (it stopped at {exc}).",
-            )
-            return
-        except isolation.IsolationError as exc:
-            _refuse(
-                sock,
-                "sandbox",
-                f"The grader could not sandbox your app ({exc}); this is a "
-                "problem of the grading machine, not of your code.",
-            )
-            return
-        isolation.die_with_parent()  # again: Linux forgets it when the uid changes
-        _clean_environment(workdir, tmp_visible="mount-namespace" in jail.active)
-        _cap_output(jail.limits.output)
-        Worker(spec, sock).run()
-    except BaseException:  # noqa: BLE001 - a worker must always end with _exit
-        code = 1
-    finally:
-        os._exit(code)
-
-
-def _refuse(sock: socket.socket, kind: str, message: str) -> None:
-    protocol.send(sock, {"ok": False, "kind": kind, "message": message, "traceback": ""})
-
-
-def _redirect_stdio(output: str) -> None:
-    devnull = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(devnull, 0)
-    os.close(devnull)
-    out = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(out, 1)
-    os.dup2(out, 2)
-    os.close(out)
-
-
-def _clean_environment(workdir: Path, tmp_visible: bool) -> None:
-    """Only what a Flask app needs; temporary files go where they are cleaned up."""
-    os.environ.clear()
-    os.environ.update(
-        {
-            "LANG": "C.UTF-8",
-            "HOME": str(workdir),
-            "PATH": "/usr/bin:/bin",
-            "TMPDIR": "/tmp" if tmp_visible else str(workdir),
-            "PYTHONHASHSEED": "0",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    tempfile.tempdir = None
-
-
-@dataclass
-class OutputBudget:
-    left: int
-    cut: bool = False
-
-
-class CappedOutput(io.RawIOBase):
-    """Writes to ``fd`` until the shared budget is spent, then drops the rest with a
-    note, so that printing 100 MB costs neither disk space nor an error in learner code."""
-
-    def __init__(self, fd: int, budget: OutputBudget) -> None:
-        self.fd = fd
-        self.budget = budget
-
-    def writable(self) -> bool:
-        return True
-
-    def fileno(self) -> int:
-        return self.fd
-
-    def write(self, data: Any) -> int:
-        budget, size = self.budget, len(data)
-        try:
-            if budget.left > 0:
-                os.write(self.fd, bytes(data[: budget.left]))
-            if size > budget.left and not budget.cut:
-                budget.cut = True
-                os.write(self.fd, b"\n[... more output was cut: the grader keeps the first part]\n")
-        except OSError:
-            pass  # past the file size limit: dropped as well
-        budget.left = max(0, budget.left - size)
-        return size
-
-
-def _cap_output(limit: int) -> None:
-    budget = OutputBudget(limit)
-    for name, fd in (("stdout", 1), ("stderr", 2)):
-        stream = io.TextIOWrapper(
-            io.BufferedWriter(CappedOutput(fd, budget)),
-            encoding="utf-8",
-            errors="backslashreplace",
-            line_buffering=True,
-            write_through=name == "stderr",
-        )
-        setattr(sys, name, stream)
-        setattr(sys, f"__{name}__", stream)
-
-
-# --------------------------------------------------------------------- worker
+from grader.sandbox import protocol
 
 
 @dataclass
@@ -272,7 +79,7 @@ class LoadError(Exception):
         self.traceback_text = traceback_text
 
 
-class Worker:
+class AppServer:
     """Loads one learner module and answers the judge's messages."""
 
     def __init__(self, spec: dict[str, Any], sock: socket.socket) -> None:

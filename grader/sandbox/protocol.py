@@ -1,4 +1,4 @@
-"""The wire format between the judge and a worker.
+"""The messages between the judge, the zygote and a worker, and their wire format.
 
 Every message is one JSON object, sent as a 4-byte big-endian length followed by
 that many bytes of UTF-8 JSON. JSON (never pickle) because the judge must not run
@@ -15,7 +15,10 @@ import json
 import socket
 import struct
 import time
+from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from grader.sandbox.policy import Limits
 
 HEADER = struct.Struct(">I")
 
@@ -87,3 +90,23 @@ def _read_exactly(sock: socket.socket, size: int, deadline: float | None = None)
             raise ConnectionClosed("connection closed")
         chunks += chunk
     return bytes(chunks)
+
+
+@dataclass
+class Config:
+    """What the zygote needs to isolate workers: built by the judge, sent as JSON."""
+
+    scratch: str  # the judge's scratch folder; each worker's folder is named under it
+    grader_dir: str  # the grader package: read-only in workers, so they can import it
+    limits: Limits = field(default_factory=Limits)
+    disable: list[str] = field(default_factory=list)
+    cgroups: dict[str, str] = field(default_factory=dict)  # layer -> cgroup folder
+    cgroup_problems: dict[str, str] = field(default_factory=dict)  # layer -> why there is none
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Config:
+        data = json.loads(text)
+        return cls(**{**data, "limits": Limits(**data["limits"])})

@@ -1,0 +1,175 @@
+"""Which layers work on this machine: applied in a throwaway child exactly as a worker
+applies them, and each checked by its effect."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import resource
+import socket
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox.cgroups import CGROUP_ROOT
+from grader.sandbox.jail import Jail, readonly_paths
+from grader.sandbox.linux import fork_into_new_pid_namespace
+from grader.sandbox.policy import LAYERS, Layer, MiB, reason
+from grader.sandbox.protocol import Config
+
+#: The layers the probe applies in its child; the zygote applies the others to itself.
+PROBED = ("pid-namespace", "mount-namespace", "rlimits", "uid")
+
+
+def probe(config: Config, known: dict[str, Layer]) -> dict[str, Layer]:
+    """Which layers work here: a throwaway child applies them as a worker would, then
+    checks the effect of each, and of the ``known`` layers the zygote applied itself.
+
+    Layers depend on each other (a uid can read the interpreter only when the mount
+    namespace shows it), so when one fails the others are probed again without it.
+    """
+    layers = {name: known.get(name) or Layer(name) for name in LAYERS}
+    wanted = []
+    for name in PROBED:
+        if name in config.disable:
+            layers[name].detail = "disabled for this run"
+        else:
+            wanted.append(name)
+    applied = [name for name, layer in known.items() if layer.active]
+    for _ in PROBED:
+        found = _probe_once(config, wanted, applied)
+        for name in [*wanted, *applied]:
+            layers[name].active, layers[name].detail = found.get(name) or found.get(
+                "probe", (False, "the probe reported nothing")
+            )
+        failed = [name for name in wanted if not layers[name].active]
+        if not failed:
+            break
+        wanted = [name for name in wanted if name not in failed]
+    return layers
+
+
+def _probe_once(config: Config, wanted: list[str], applied: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    read, write = os.pipe()
+    pid = None
+    if "pid-namespace" in wanted:
+        try:
+            own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+            try:
+                pid = fork_into_new_pid_namespace(own_pid_ns)
+            finally:
+                os.close(own_pid_ns)
+        except OSError as exc:
+            found["pid-namespace"] = (False, reason(exc))
+            wanted = [name for name in wanted if name != "pid-namespace"]
+    if pid is None:
+        pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            found = _probe_child(config, wanted, applied, write)
+        except BaseException as exc:  # noqa: BLE001 - report anything, then leave
+            found = {"probe": (False, f"the probe failed: {exc!r}")}
+        os.write(write, json.dumps(found).encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        raw = pipe.read()
+    os.waitpid(pid, 0)
+    return {**json.loads(raw or b"{}"), **found}
+
+
+def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd: int) -> dict[str, Any]:
+    limits = config.limits
+    found: dict[str, Any] = {}
+    for name in ("pids-cgroup", "memory-cgroup"):  # checked first: /proc/self/cgroup goes with the root
+        if name in applied:
+            ok = _in_cgroup(config.cgroups[name])
+            setting = (
+                f"{limits.submission_processes} processes"
+                if name == "pids-cgroup"
+                else f"{limits.submission_memory // MiB} MiB of memory"
+            )
+            found[name] = (
+                ok,
+                f"all workers of one submission together: at most {setting}"
+                if ok
+                else f"joining {config.cgroups[name]} had no effect",
+            )
+    jail = Jail(config, [name for name in wanted if name != "pid-namespace"], strict=False)
+    uid = jail.enter(Path(config.scratch, "probe"), [], [keep_fd])
+    for name, why in jail.failures.items():
+        found[name] = (False, why)
+    if "pid-namespace" in wanted:
+        ok = os.getpid() == 1
+        found["pid-namespace"] = (
+            ok,
+            "one per worker: killing the worker kills every process it started"
+            if ok
+            else f"the probe is pid {os.getpid()}, not 1",
+        )
+    if "network-namespace" in applied:
+        ok, what = _loopback_unreachable()
+        found["network-namespace"] = (
+            ok,
+            "shared by a submission's workers: no network, not even 127.0.0.1" if ok else what,
+        )
+    if "mount-namespace" in jail.active:
+        visible = sorted(os.listdir("/"))
+        # The course, when the grader is run from it: only what was bound may be there
+        # (the grader package, and a virtual environment kept in the course).
+        parent = os.path.dirname(config.grader_dir)
+        bound = {os.path.relpath(path, parent).split(os.sep)[0] for path in readonly_paths(config.grader_dir)}
+        ok = not os.path.exists("/etc/passwd") and set(os.listdir(parent)) <= bound
+        found["mount-namespace"] = (
+            ok,
+            f"/ is a {limits.disk // MiB} MiB tmpfs with the worker's folder, "
+            "/tmp, /proc and, read-only, the interpreter and libraries"
+            if ok
+            else f"the machine's files are visible: / holds {visible}",
+        )
+    if "rlimits" in jail.active:
+        ok = resource.getrlimit(resource.RLIMIT_AS)[0] == limits.address_space
+        found["rlimits"] = (
+            ok,
+            f"per worker: {limits.cpu_seconds} s CPU, {limits.address_space // MiB} MiB "
+            f"memory, files up to {limits.file_size // MiB} MiB, {limits.open_files} "
+            f"open files, {limits.processes} processes, no core files"
+            if ok
+            else "setrlimit had no effect",
+        )
+    if "uid" in jail.active:
+        ok = os.getresuid() == (uid, uid, uid)
+        found["uid"] = (
+            ok,
+            "each worker has a uid of its own, without privileges (set-uid programs included)"
+            if ok
+            else "the uid did not change",
+        )
+    elif "uid" in jail.failures and "mount-namespace" not in jail.active:
+        found["uid"] = (
+            False,
+            f"an unprivileged uid cannot read the interpreter or its folder "
+            f"({jail.failures['uid']}), and without the mount namespace nothing "
+            "can show them to it",
+        )
+    return found
+
+
+def _in_cgroup(folder: str) -> bool:
+    relative = "/" + str(Path(folder).relative_to(CGROUP_ROOT)).split("/", 1)[1]  # past the controller
+    with open("/proc/self/cgroup") as own:
+        return any(line.rstrip("\n").split(":", 2)[2] == relative for line in own)
+
+
+def _loopback_unreachable() -> tuple[bool, str]:
+    probe_socket = socket.socket()
+    try:
+        probe_socket.settimeout(1)
+        probe_socket.connect(("127.0.0.1", 9))
+    except OSError as exc:
+        return exc.errno == errno.ENETUNREACH, f"connecting to 127.0.0.1 gave {exc}, not 'unreachable'"
+    finally:
+        probe_socket.close()
+    return False, "127.0.0.1 is reachable: the namespace has a network"

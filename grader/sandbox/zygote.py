@@ -1,0 +1,251 @@
+"""The zygote: imports Flask once, then forks one worker per app the judge asks for,
+so a fresh app costs a fork instead of an interpreter start.
+
+Each forked worker enters its jail (:mod:`grader.sandbox.jail`) before the learner's
+module is loaded, then becomes an :class:`~grader.sandbox.app_server.AppServer`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import mimetypes
+import os
+import signal
+import socket
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.sandbox import protocol
+from grader.sandbox.app_server import AppServer
+from grader.sandbox.jail import FilesTooLarge, IsolationError, Jail
+from grader.sandbox.linux import CLONE_NEWNET, die_with_parent, fork_into_new_pid_namespace, unshare
+from grader.sandbox.policy import Layer, MiB, reason
+from grader.sandbox.probe import probe
+from grader.sandbox.protocol import Config
+
+PRELOAD = (
+    "flask",
+    "flask.json.provider",
+    "flask.testing",
+    "jinja2",
+    "markupsafe",
+    "werkzeug.routing",
+    "werkzeug.serving",
+    "werkzeug.test",
+    "html",
+    "http",
+)
+
+
+# --------------------------------------------------------------------- zygote
+
+
+def serve_zygote(control_fd: int, config_json: str) -> None:
+    """Fork a worker for each spec the judge sends, until the judge hangs up.
+
+    The first message tells the judge which sandbox layers work here (see
+    :mod:`grader.sandbox.probe`); every worker then gets all of them.
+    """
+    die_with_parent()
+    for name in PRELOAD:
+        __import__(name)
+    mimetypes.init()  # read /etc/mime.types now: workers cannot see /etc
+    config = Config.from_json(config_json)
+    zygote = Zygote(config)
+    layers = zygote.start()
+    control = socket.socket(fileno=control_fd)
+    protocol.send(control, {"layers": {name: vars(layer) for name, layer in layers.items()}})
+    jail = Jail(config, [name for name, layer in layers.items() if layer.active])
+    # Workers are reaped by the kernel: the judge learns of their end by EOF.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    while True:
+        try:
+            data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
+        except (ConnectionError, OSError):
+            break
+        if not data or not fds:
+            break
+        spec = json.loads(data)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        try:
+            pid = zygote.fork()
+        except OSError as exc:
+            os.close(fds[0])
+            protocol.send(control, {"error": f"cannot start a worker: {exc}"})
+            continue
+        if pid == 0:
+            control.close()
+            _worker_main(spec, fds[0], jail)  # never returns
+        os.close(fds[0])
+        try:
+            os.setpgid(pid, pid)
+        except OSError:
+            pass  # the child already did, or is gone
+        protocol.send(control, {"pid": pid})
+    os._exit(0)
+
+
+def _worker_main(spec: dict[str, Any], sock_fd: int, jail: Jail) -> None:
+    code = 0
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        die_with_parent()
+        os.setpgid(0, 0)
+        sock = socket.socket(fileno=sock_fd)
+        _redirect_stdio(spec["output"])
+        workdir = Path(spec["workdir"])
+        try:
+            jail.enter(workdir, spec["files"], [sock.fileno()])
+        except FilesTooLarge as exc:
+            limit = jail.limits.disk // 2 // MiB
+            _refuse(
+                sock,
+                "too_large",
+                f"The files of this exercise are larger than the {limit} MiB "
+                f"the grader copies for it (it stopped at {exc}).",
+            )
+            return
+        except IsolationError as exc:
+            _refuse(
+                sock,
+                "sandbox",
+                f"The grader could not sandbox your app ({exc}); this is a "
+                "problem of the grading machine, not of your code.",
+            )
+            return
+        die_with_parent()  # again: Linux forgets it when the uid changes
+        _clean_environment(workdir, tmp_visible="mount-namespace" in jail.active)
+        _cap_output(jail.limits.output)
+        AppServer(spec, sock).run()
+    except BaseException:  # noqa: BLE001 - a worker must always end with _exit
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _refuse(sock: socket.socket, kind: str, message: str) -> None:
+    protocol.send(sock, {"ok": False, "kind": kind, "message": message, "traceback": ""})
+
+
+def _redirect_stdio(output: str) -> None:
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    out = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(out)
+
+
+def _clean_environment(workdir: Path, tmp_visible: bool) -> None:
+    """Only what a Flask app needs; temporary files go where they are cleaned up."""
+    os.environ.clear()
+    os.environ.update(
+        {
+            "LANG": "C.UTF-8",
+            "HOME": str(workdir),
+            "PATH": "/usr/bin:/bin",
+            "TMPDIR": "/tmp" if tmp_visible else str(workdir),
+            "PYTHONHASHSEED": "0",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    tempfile.tempdir = None
+
+
+@dataclass
+class OutputBudget:
+    left: int
+    cut: bool = False
+
+
+class CappedOutput(io.RawIOBase):
+    """Writes to ``fd`` until the shared budget is spent, then drops the rest with a
+    note, so that printing 100 MB costs neither disk space nor an error in learner code."""
+
+    def __init__(self, fd: int, budget: OutputBudget) -> None:
+        self.fd = fd
+        self.budget = budget
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def write(self, data: Any) -> int:
+        budget, size = self.budget, len(data)
+        try:
+            if budget.left > 0:
+                os.write(self.fd, bytes(data[: budget.left]))
+            if size > budget.left and not budget.cut:
+                budget.cut = True
+                os.write(self.fd, b"\n[... more output was cut: the grader keeps the first part]\n")
+        except OSError:
+            pass  # past the file size limit: dropped as well
+        budget.left = max(0, budget.left - size)
+        return size
+
+
+def _cap_output(limit: int) -> None:
+    budget = OutputBudget(limit)
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        stream = io.TextIOWrapper(
+            io.BufferedWriter(CappedOutput(fd, budget)),
+            encoding="utf-8",
+            errors="backslashreplace",
+            line_buffering=True,
+            write_through=name == "stderr",
+        )
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
+
+
+class Zygote:
+    """The zygote's part: cgroups and a network namespace for all its workers, a PID
+    namespace for each."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.layers: dict[str, Layer] = {}
+        self._own_pid_ns: int | None = None
+
+    def start(self) -> dict[str, Layer]:
+        """Join the submission's cgroups (workers are born in them), enter an empty network
+        namespace, then probe which of the other layers work here."""
+        known = {}
+        for name in ("pids-cgroup", "memory-cgroup"):
+            known[name] = self._apply(name, lambda name=name: _join_cgroup(self.config.cgroups[name]))
+        known["network-namespace"] = self._apply("network-namespace", lambda: unshare(CLONE_NEWNET))
+        self.layers = probe(self.config, known)
+        if self.layers["pid-namespace"].active:
+            self._own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+        return self.layers
+
+    def _apply(self, name: str, action: Callable[[], None]) -> Layer:
+        if name in self.config.disable:
+            return Layer(name, False, "disabled for this run")
+        if name.endswith("-cgroup") and name not in self.config.cgroups:
+            return Layer(name, False, self.config.cgroup_problems.get(name, "no cgroup"))
+        try:
+            action()
+        except OSError as exc:
+            return Layer(name, False, reason(exc))
+        return Layer(name, True)
+
+    def fork(self) -> int:
+        """``os.fork()``; with the PID namespace layer the child is PID 1 of a new namespace."""
+        if self._own_pid_ns is None:
+            return os.fork()
+        return fork_into_new_pid_namespace(self._own_pid_ns)
+
+
+def _join_cgroup(folder: str) -> None:
+    with open(os.path.join(folder, "cgroup.procs"), "w") as procs:
+        procs.write("0")  # 0: the writing process
