@@ -41,7 +41,7 @@ LAYERS = (
 #: Without these, learner code could reach the machine: batch grading refuses to run.
 ESSENTIAL = frozenset(LAYERS[:5])
 
-#: A worker runs as ``UID_BASE + its pid``: unique among live workers, no one else's.
+#: Worker uids start here, far above any account's (handed out by grader.sandbox.uids).
 UID_BASE = 0x40000000
 
 

@@ -25,8 +25,7 @@ from typing import Any
 
 from grader.errors import CheckTimeout, ResponseTooLarge, SandboxUnavailable, WorkerCrashed, WorkerTimeout
 from grader.sandbox import cgroups, protocol
-from grader.sandbox.jail import worker_uid
-from grader.sandbox.policy import LAYERS, Layer, Limits, MiB, Policy, missing_essentials
+from grader.sandbox.policy import LAYERS, UID_BASE, Layer, Limits, MiB, Policy, missing_essentials
 from grader.sandbox.protocol import Config
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the grader package
@@ -169,6 +168,7 @@ class Sandbox:
             raise WorkerCrashed("starting", cause=str(reply.get("error", "")))
         active = {name for name, layer in layers.items() if layer.active}
         worker = WorkerProcess(int(reply["pid"]), ours, workdir, output, active, self._check_deadline, self._time.check)
+        worker.uid = int(reply.get("uid", 0))
         worker.on_crash = self._crash_cause
         self._workers.append(worker)
         worker.hello = worker.exchange(None, load_timeout or self._time.load, what="importing the module")
@@ -226,6 +226,7 @@ class WorkerProcess:
         check_limit: float = CHECK_TIMEOUT,
     ) -> None:
         self.pid = pid
+        self.uid = 0  # its own, from grader.sandbox.uids: killing by it reaches no other worker
         self.sock = sock
         self.workdir = workdir
         self.output = output
@@ -302,7 +303,7 @@ class WorkerProcess:
         # In a PID namespace, the worker's death took its descendants down with it;
         # without one, they may have left its process group, but not its uid.
         if "uid" in self.layers and "pid-namespace" not in self.layers:
-            kill_uid(worker_uid(self.pid))
+            kill_uid(self.uid)
         try:
             self.sock.close()
         except OSError:
@@ -324,7 +325,10 @@ class WorkerProcess:
 
 def kill_uid(uid: int) -> None:
     """Kill every process of ``uid``: a child takes that uid and signals all it may.
-    Needed only without a PID namespace, to take a worker's escapees down with it."""
+    Needed only without a PID namespace, to take a worker's escapees down with it.
+    Only a worker uid is ever killed (they are never shared: grader.sandbox.uids)."""
+    if uid < UID_BASE:
+        return
     pid = os.fork()
     if pid == 0:
         try:
