@@ -26,8 +26,10 @@ import pytest
 
 from grader import report
 from grader.classroom.submissions import discover, grade_submission
+from grader.client import LearnerApp
 from grader.grading import grade
 from grader.results import ExerciseResult
+from grader.sandbox.process import Sandbox, WorkerSpec
 from grader.style import Style
 from tests.helpers import ROOT, live_tasks_named, solution, statuses, write_submission
 
@@ -78,6 +80,7 @@ ENTRIES = {
     "punycode_body": Verdict(checks={"about": "failed"}),
     "terminal_escapes": Verdict(checks={"index": "failed", "about": "failed"}, words=("RuntimeError",)),
     "keyring_notes": WORKS,
+    "abstract_socket": WORKS,
 }
 
 
@@ -289,3 +292,16 @@ def test_what_learner_code_sends_is_shown_inert_on_a_terminal_in_the_grader_s_co
     grader_colours = re.sub("\x1b\\[[0-9;]*m", "", shown)  # SGR sequences: the grader's own styles
     assert grader_colours != shown
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", grader_colours), grader_colours
+
+
+def test_two_live_workers_cannot_meet_through_an_abstract_socket(run):
+    """Two apps alive at once (as a check with ``app`` and ``spawn_app`` has): the second
+    cannot reach the first's abstract socket, each worker having a network of its own."""
+    app_py = run.submission / "app.py"
+    app_py.parent.mkdir(parents=True)
+    app_py.write_bytes(run.fill((CORPUS / "abstract_socket.py").read_bytes(), 0))
+    with Sandbox() as sandbox:
+        first = LearnerApp.load(sandbox, WorkerSpec(((app_py, "app.py"),)))
+        second = LearnerApp.load(sandbox, WorkerSpec(((app_py, "app.py"),)))  # LoadFailed on a LEAKED
+        assert first.test_client().get("/").status_code == second.test_client().get("/").status_code == 200
+    assert live_tasks_named(run.marker) == []

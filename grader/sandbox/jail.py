@@ -17,6 +17,7 @@ from pathlib import Path
 from grader.sandbox import nofollow, uids
 from grader.sandbox.linux import (
     CLONE_NEWIPC,
+    CLONE_NEWNET,
     CLONE_NEWNS,
     KEYCTL_JOIN_SESSION_KEYRING,
     MS_BIND,
@@ -76,6 +77,7 @@ class Jail:
         self._step("rlimits", self._set_rlimits)
         os.chdir(workdir)
         _own_session_keyring()
+        self._step("network-namespace", _own_network)
         self._step("uid", lambda: _drop_privileges(uid, workdir))
         return uid
 
@@ -221,6 +223,13 @@ def _global_pid() -> int:
         return int(os.readlink("/proc/self"))
     except (OSError, ValueError):
         return os.getpid()
+
+
+def _own_network() -> None:
+    """A network namespace of the worker's own, inside the zygote's (which has none to
+    reach either): abstract Unix sockets live in a network namespace, so one check's
+    app can no longer reach another's through them. Costs about a millisecond."""
+    unshare(CLONE_NEWNET)
 
 
 def _own_session_keyring() -> None:
