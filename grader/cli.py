@@ -1,4 +1,9 @@
-"""The ``flask-grader`` command."""
+"""The ``flask-grader`` command.
+
+Each command imports what it needs when it runs (``--help`` and quick commands do
+not pay for grading, batch or report code); the imports here are what the options'
+defaults and choices need.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +13,20 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from grader import __version__, report
-from grader.classroom import github_classroom, gradescope, junit, roster
-from grader.classroom.batch import ASSIGNMENT, FORMATS, BatchError, Shard, merge, plan, run_batch, start_regrade
+from grader import __version__
+from grader.classroom import gradescope
+from grader.classroom.batch import ASSIGNMENT, FORMATS
 from grader.classroom.imports import SOURCES
 from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise, ExerciseError
-from grader.grading import SUBMISSION_TIMEOUT, grade, verify
-from grader.progress import Progress, first_to_do, render_next, render_overview
-from grader.sandbox.policy import Policy, describe, missing_essentials
-from grader.sandbox.process import probe_layers
-from grader.style import Style
-from grader.workspace import shown
+from grader.grading import SUBMISSION_TIMEOUT
+
+if TYPE_CHECKING:
+    from grader.progress import Progress
 
 COURSE_HELP = "The course folder (default: found from the working directory)."
 
@@ -75,6 +79,11 @@ CHECKS_OPTION = click.option(
     help="A folder of hidden checks: NN_slug/checks.py (and optional NN_slug/exercise.yaml) per exercise.",
 )
 EXERCISES_OPTION = click.option("--exercises", help="The exercises to grade, comma-separated: 01,02 (default: all).")
+NO_CACHE_OPTION = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Grade everything afresh: take nothing from the result cache, keep nothing in it.",
+)
 HIDDEN_VISIBILITY_OPTION = click.option(
     "--hidden-visibility",
     type=click.Choice(gradescope.HIDDEN_VISIBILITIES),
@@ -95,6 +104,9 @@ def main(ctx: click.Context, course_path: Path | None) -> None:
     """
     ctx.obj = course_path
     if ctx.invoked_subcommand is None:
+        from grader.progress import Progress, render_overview
+        from grader.style import Style
+
         course = _course(course_path)
         _exercises(course)
         click.echo(render_overview(Progress(course).standings(), Style.for_stream(sys.stdout)))
@@ -134,6 +146,7 @@ def list_exercises(course_path: Path | None) -> None:
     is_flag=True,
     help="Grade --root even where `flask-grader doctor` reports essential sandbox layers missing.",
 )
+@NO_CACHE_OPTION
 @click.pass_obj
 def check(
     course_path: Path | None,
@@ -143,13 +156,23 @@ def check(
     timeout: float,
     jobs: int,
     allow_weak_sandbox: bool,
+    no_cache: bool,
 ) -> None:
     """Grade EXERCISES (by number, slug or folder; default all).
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
     own exercises/ (no --root) also records your progress; grading someone else's
-    submission (--root) needs the essential sandbox layers.
+    submission (--root) needs the essential sandbox layers. Results are kept in
+    .flask-grader/cache/ and not graded again while nothing they depend on changes.
     """
+    from grader import report
+    from grader.cache import Cache
+    from grader.classroom import junit
+    from grader.grading import grade
+    from grader.progress import Progress
+    from grader.sandbox.policy import Policy
+    from grader.style import Style
+
     course = _course(course_path)
     known = _exercises(course)  # a malformed course is reported before any grading
     own = root is None or root.resolve() == course.exercises_dir.resolve()
@@ -158,8 +181,15 @@ def check(
         require_sandbox()
     progress = Progress(course) if own else None
     fingerprints = {e.id: progress.workspace.fingerprint(e) for e in known} if progress else {}
+    cache = None if no_cache else Cache.for_course(course, own_code=own)
     result = grade(
-        course, root or course.exercises_dir, list(exercises) or None, timeout=timeout, jobs=jobs, policy=policy
+        course,
+        root or course.exercises_dir,
+        list(exercises) or None,
+        timeout=timeout,
+        jobs=jobs,
+        policy=policy,
+        cache=cache,
     )
     if progress is not None:
         for exercise in result.exercises:
@@ -175,12 +205,16 @@ def check(
 
 @main.command("verify")
 @CHECKS_OPTION
+@NO_CACHE_OPTION
 @click.pass_obj
-def verify_command(course_path: Path | None, hidden_checks: Path | None) -> None:
+def verify_command(course_path: Path | None, hidden_checks: Path | None, no_cache: bool) -> None:
     """Check that every solution scores full marks and every starter zero (hidden checks too)."""
+    from grader.cache import Cache
+    from grader.grading import verify
+
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     _exercises(course)
-    problems, solutions, starters = verify(course)
+    problems, solutions, starters = verify(course, cache=None if no_cache else Cache.for_course(course))
     for solution, starter in zip(solutions.exercises, starters.exercises, strict=True):
         ok = solution.passed and starter.score == 0
         click.echo(
@@ -241,6 +275,8 @@ def audit_command(
 @click.pass_obj
 def hint(course_path: Path | None, exercise: str | None, show_all: bool) -> None:
     """The next hint for EXERCISE (default: the one you are on), a stronger one each time."""
+    from grader.progress import Progress
+
     course = _course(course_path)
     progress = Progress(course)
     found = _exercise(course, exercise, progress)
@@ -264,6 +300,9 @@ def hint(course_path: Path | None, exercise: str | None, show_all: bool) -> None
 @click.pass_obj
 def next_exercise(course_path: Path | None) -> None:
     """The exercise to do next: the first that does not pass yet."""
+    from grader.progress import Progress, first_to_do, render_next
+    from grader.style import Style
+
     course = _course(course_path)
     _exercises(course)
     progress = Progress(course)
@@ -278,6 +317,9 @@ def next_exercise(course_path: Path | None) -> None:
 @click.pass_obj
 def reset(course_path: Path | None, exercise: str) -> None:
     """Put the starter of EXERCISE back; your file is kept in a backup first."""
+    from grader.progress import Progress
+    from grader.workspace import shown
+
     course = _course(course_path)
     progress = Progress(course)
     found = _exercise(course, exercise)
@@ -301,6 +343,7 @@ def watch(course_path: Path | None, exercise: str | None) -> None:
 
     Keys: h hint, l list, n next exercise, q quit.
     """
+    from grader.progress import Progress
     from grader.watch import Watch
 
     course = _course(course_path)
@@ -359,6 +402,7 @@ def schema_command() -> None:
     is_flag=True,
     help="Grade even where `flask-grader doctor` reports essential sandbox layers missing.",
 )
+@NO_CACHE_OPTION
 @click.pass_obj
 def batch(
     course_path: Path | None,
@@ -376,13 +420,20 @@ def batch(
     shard: str | None,
     regrade: bool,
     allow_weak_sandbox: bool,
+    no_cache: bool,
 ) -> None:
     """Grade a class: SUBMISSIONS is a folder or .zip per learner laid out like exercises/, a Canvas
     or Moodle download (the zip or its folder), or a folder of GitHub Classroom repositories.
 
     Writes into --out a gradebook CSV, each learner's JSON result and feedback, and an HTML
-    report. Run it again after an interruption: finished submissions are kept.
+    report. Run it again after an interruption: finished submissions are kept. Identical
+    files across the class are graded once (the cache is in --out/cache/).
     """
+    from grader.cache import Cache
+    from grader.classroom import roster
+    from grader.classroom.batch import BatchError, Shard, plan, run_batch, start_regrade
+    from grader.sandbox.policy import Policy
+
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     exercise_ids = _chosen(course, exercises)
     policy = Policy(require=not allow_weak_sandbox)
@@ -418,6 +469,7 @@ def batch(
                 formats=formats,
                 hidden_visibility=hidden_visibility,
                 policy=policy,
+                cache=None if no_cache else Cache.for_batch(out),
                 on_done=lambda learner: bar.update(1),
                 source=found.source,
                 roster_entries=entries,
@@ -453,6 +505,8 @@ def batch(
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 def merge_command(shards: tuple[Path, ...], out: Path) -> None:
     """Join the --out folders of `batch --shard K/N` runs into one gradebook and report."""
+    from grader.classroom.batch import BatchError, merge
+
     try:
         manifest = merge(list(shards), out)
     except BatchError as exc:
@@ -513,6 +567,8 @@ def export_github_classroom(
     course_path: Path | None, out: Path, exercises: str | None, course_repository: str | None, ref: str | None
 ) -> None:
     """The GitHub Classroom autograding workflow: one test per exercise, worth its points."""
+    from grader.classroom import github_classroom
+
     course = _course(course_path)
     exercise_ids = _chosen(course, exercises)
     chosen = [exercise for exercise in _exercises(course) if exercise.id in exercise_ids]
@@ -529,6 +585,9 @@ def export_github_classroom(
 
 def require_sandbox() -> None:
     """Refuse, before grading anything, when learner code could not be sandboxed."""
+    from grader.sandbox.policy import missing_essentials
+    from grader.sandbox.process import probe_layers
+
     missing = missing_essentials(probe_layers())
     if missing:
         names = "\n".join(f"  {layer.name}: {layer.detail}" for layer in missing)
@@ -544,6 +603,9 @@ def doctor() -> None:
 
     Exits 1 when an essential layer is missing (then batch grading refuses to run).
     """
+    from grader.sandbox.policy import describe, missing_essentials
+    from grader.sandbox.process import probe_layers
+
     layers = probe_layers()
     click.echo(describe(layers))
     missing = missing_essentials(layers)

@@ -229,7 +229,7 @@ def test_the_json_output_validates_against_the_documented_schema(course, tmp_pat
     data = json.loads(result.to_json())
     jsonschema.validate(data, schema())
     assert SubmissionResult.from_dict(data).to_dict() == data
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
 
 
 def test_the_documented_schema_is_the_shipped_one():
