@@ -23,7 +23,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -179,6 +179,14 @@ class Judge:
                 [*(str(folder / CHECKS) for folder in by_folder), *PYTEST_ARGS, "--rootdir", str(self.course.root)],
                 plugins=[plugin, StatePlugin(watcher.state), watcher],
             )
+            if code != pytest.ExitCode.INTERRUPTED:
+                run_timeouts_again(
+                    runs,
+                    lambda selectors: pytest.main(
+                        [*selectors, *PYTEST_ARGS, "--rootdir", str(self.course.root)],
+                        plugins=[plugin, StatePlugin(watcher.state), watcher],
+                    ),
+                )
             _stamp_checks()
             self.interrupted = code == pytest.ExitCode.INTERRUPTED
         exercises = [assemble(run) for run in runs]
@@ -269,6 +277,35 @@ def _forget_changed_checks() -> None:
             changed = True
         if changed:
             del sys.modules[name]
+
+
+def run_timeouts_again(runs: list[ExerciseRun], run_pytest: Callable[[list[str]], object]) -> None:
+    """Run each check that timed out once more, on its own after all the others: a
+    timeout that a busy moment caused goes away, one that the app causes stays, and its
+    message says it was seen twice. (A module that never loaded is not tried again.)"""
+    again = [
+        (run, name)
+        for run in runs
+        if run.load_error is None
+        for name, outcome in run.outcomes.items()
+        if outcome.status == "timeout" and name in run.selectors
+    ]
+    if not again:
+        return
+    for run, name in again:
+        del run.outcomes[name]
+    selectors = list(dict.fromkeys(run.selectors[name] for run, name in again))
+    run_pytest(selectors)
+    for run, name in again:
+        outcome = run.outcomes.get(name)
+        if outcome is not None and outcome.status == "timeout":
+            run.outcomes[name] = replace(outcome, message=outcome.message + " " + TIMED_OUT_TWICE)
+
+
+#: Added to the message of a check that timed out twice.
+TIMED_OUT_TWICE = (
+    "It timed out again when run a second time, on its own, so the time goes to the app, not to a busy machine."
+)
 
 
 def assemble(run: ExerciseRun) -> ExerciseResult:

@@ -70,6 +70,7 @@ class ExerciseRun:
     load_error: SubmissionError | WorkerTimeout | None = None  # the module would not load
     collect_error: str = ""
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    selectors: dict[str, str] = field(default_factory=dict)  # check name -> "path::function", to run it again
 
 
 @dataclass
@@ -220,6 +221,7 @@ def main_app(spawn_app: Callable[..., LearnerApp]) -> LearnerApp:
 def record(run: ExerciseRun, item: pytest.Function, call: pytest.CallInfo[None]) -> None:
     """Keep the first non-passing outcome of each check (parametrized items share one)."""
     name = item.originalname[len(CHECK_PREFIX) :]
+    run.selectors[name] = f"{item.path}::{item.originalname}"
     previous = run.outcomes.get(name)
     if previous is not None and previous.status != "passed":
         return

@@ -3,6 +3,7 @@ a private root, resource limits, its own uid."""
 
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import shutil
@@ -13,10 +14,12 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from grader.sandbox import nofollow
+from grader.sandbox import nofollow, uids
 from grader.sandbox.linux import (
     CLONE_NEWIPC,
+    CLONE_NEWNET,
     CLONE_NEWNS,
+    KEYCTL_JOIN_SESSION_KEYRING,
     MS_BIND,
     MS_NODEV,
     MS_NOSUID,
@@ -25,15 +28,13 @@ from grader.sandbox.linux import (
     MS_REC,
     MS_REMOUNT,
     PR_SET_NO_NEW_PRIVS,
+    keyctl,
     mount,
     prctl,
     unshare,
 )
 from grader.sandbox.policy import reason
 from grader.sandbox.protocol import Config
-
-#: A worker runs as ``UID_BASE + its pid``: unique among live workers, no one else's.
-UID_BASE = 0x40000000
 
 
 class IsolationError(Exception):
@@ -42,11 +43,6 @@ class IsolationError(Exception):
 
 class FilesTooLarge(Exception):
     """The files to copy into a worker's folder exceed its disk."""
-
-
-def worker_uid(pid: int) -> int:
-    """The uid of the worker whose pid (as the judge sees it) is ``pid``."""
-    return UID_BASE + pid
 
 
 class Jail:
@@ -64,10 +60,13 @@ class Jail:
         self.failures: dict[str, str] = {}
         self.timings: dict[str, float] = {}  # seconds each layer took to apply (benchmarks)
 
-    def enter(self, workdir: Path, files: Iterable[tuple[str, str]], keep_fds: Iterable[int]) -> int:
+    def enter(
+        self, workdir: Path, files: Iterable[tuple[str, str]], keep_fds: Iterable[int], uid: int | None = None
+    ) -> int:
         """Apply the layers, leaving the process in ``workdir`` (holding copies of
-        ``files``) as the worker's uid; returns that uid."""
-        uid = worker_uid(_global_pid())
+        ``files``) as the worker's ``uid`` (from :func:`grader.sandbox.uids.allocate`;
+        one is allocated when None); returns that uid."""
+        uid = uids.allocate() if uid is None else uid
         _be_killed_first()
         if not self._step("mount-namespace", lambda: self._private_root(workdir, files, uid)):
             workdir.mkdir(parents=True, exist_ok=True)
@@ -77,6 +76,8 @@ class Jail:
         _close_fds_except(keep_fds)
         self._step("rlimits", self._set_rlimits)
         os.chdir(workdir)
+        _own_session_keyring()
+        self._step("network-namespace", _own_network)
         self._step("uid", lambda: _drop_privileges(uid, workdir))
         return uid
 
@@ -222,6 +223,26 @@ def _global_pid() -> int:
         return int(os.readlink("/proc/self"))
     except (OSError, ValueError):
         return os.getpid()
+
+
+def _own_network() -> None:
+    """A network namespace of the worker's own, inside the zygote's (which has none to
+    reach either): abstract Unix sockets live in a network namespace, so one check's
+    app can no longer reach another's through them. Costs about a millisecond."""
+    unshare(CLONE_NEWNET)
+
+
+def _own_session_keyring() -> None:
+    """Join a new, empty session keyring: the grader's (an ssh or PAM session's, with
+    an instructor's keys) is then out of reach, and so are notes an earlier worker
+    left in its own. (A worker's user keyring goes with its uid, never reused while
+    keys of it live: :mod:`grader.sandbox.uids`.) Where keyctl is refused (a seccomp
+    filter, as in Docker) the keyrings are out of reach anyway."""
+    try:
+        keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSYS, errno.EPERM, errno.EACCES):
+            raise
 
 
 def _be_killed_first() -> None:

@@ -32,6 +32,22 @@ def _call(name: str, *args: Any) -> None:
         raise OSError(code, f"{name}: {os.strerror(code)}")
 
 
+#: keyctl(2) operations, and the syscall's number (glibc has no wrapper).
+KEYCTL_JOIN_SESSION_KEYRING = 1
+_SYS_KEYCTL = {"x86_64": 250, "aarch64": 219}.get(os.uname().machine, -1) if hasattr(os, "uname") else -1
+
+
+def keyctl(operation: int, *args: Any) -> int:
+    """The keyctl system call; OSError when it fails or this machine has none."""
+    if _SYS_KEYCTL < 0:
+        raise OSError(errno.ENOSYS, "keyctl: not available here")
+    result = _libc.syscall(_SYS_KEYCTL, ctypes.c_long(operation), *args)
+    if result == -1:
+        code = ctypes.get_errno()
+        raise OSError(code, f"keyctl: {os.strerror(code)}")
+    return int(result)
+
+
 def unshare(flags: int) -> None:
     _call("unshare", flags)
 

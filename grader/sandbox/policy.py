@@ -9,8 +9,9 @@ Learner code is untrusted, so every worker runs behind independent layers
 * ``pid-namespace``: each worker is PID 1 of its own PID namespace, so killing it kills
   everything it started, double-forked ``setsid`` escapees included, and it sees no
   other process;
-* ``network-namespace``: the zygote and its workers share an empty network namespace,
-  without even a loopback that is up;
+* ``network-namespace``: the zygote has an empty network namespace, without even a
+  loopback that is up, and each worker one of its own inside it (so workers cannot
+  meet through abstract Unix sockets either);
 * ``mount-namespace``: each worker's ``/`` is a small tmpfs holding its own folder, the
   interpreter and system libraries (read-only), ``/tmp`` and a fresh ``/proc``; checks,
   solutions, other submissions, results and home folders are not in it;
@@ -41,7 +42,7 @@ LAYERS = (
 #: Without these, learner code could reach the machine: batch grading refuses to run.
 ESSENTIAL = frozenset(LAYERS[:5])
 
-#: A worker runs as ``UID_BASE + its pid``: unique among live workers, no one else's.
+#: Worker uids start here, far above any account's (handed out by grader.sandbox.uids).
 UID_BASE = 0x40000000
 
 

@@ -113,7 +113,7 @@ def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd:
         ok, what = _loopback_unreachable()
         found["network-namespace"] = (
             ok,
-            "shared by a submission's workers: no network, not even 127.0.0.1" if ok else what,
+            "one per worker: no network, not even 127.0.0.1, and no other worker's abstract sockets" if ok else what,
         )
     if "mount-namespace" in jail.active:
         visible = sorted(os.listdir("/"))

@@ -25,8 +25,8 @@ from typing import Any
 
 from grader.errors import CheckTimeout, ResponseTooLarge, SandboxUnavailable, WorkerCrashed, WorkerTimeout
 from grader.sandbox import cgroups, protocol
-from grader.sandbox.jail import worker_uid
-from grader.sandbox.policy import LAYERS, Layer, Limits, MiB, Policy, missing_essentials
+from grader.sandbox.cputime import BACKSTOP, cpu_seconds
+from grader.sandbox.policy import LAYERS, UID_BASE, Layer, Limits, MiB, Policy, missing_essentials
 from grader.sandbox.protocol import Config
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the grader package
@@ -78,6 +78,8 @@ class Sandbox:
         self._spawned = 0
         self._time = TimeLimits()
         self._check_deadline: float | None = None
+        self._check_workers: list[WorkerProcess] = []
+        self._check_started = time.monotonic()
         self._scratch = Path(tempfile.mkdtemp(prefix="flask-grader-"))
         # Without a mount namespace, a worker with its own uid must reach its folder here.
         self._scratch.chmod(0o711)
@@ -135,9 +137,20 @@ class Sandbox:
         return self._layers
 
     def begin_check(self, limits: TimeLimits) -> None:
-        """A new check starts: workers spawned from now on share its deadline."""
+        """A new check starts: workers spawned from now on share its limit, counted in
+        their CPU time together, and its wall-clock backstop."""
         self._time = limits
-        self._check_deadline = time.monotonic() + limits.check
+        self._check_started = time.monotonic()
+        self._check_deadline = self._check_started + limits.check * BACKSTOP
+        self._check_workers = []
+
+    def check_cpu(self) -> float:
+        """CPU seconds the workers of the current check have used; early in a check, a
+        bound that costs nothing (its wall time on every core), not the exact count."""
+        bound = (time.monotonic() - self._check_started) * (os.cpu_count() or 1)
+        if bound < self._time.check / 2:
+            return bound
+        return sum(worker.cpu_used() for worker in self._check_workers)
 
     def spawn(self, spec: WorkerSpec, load_timeout: float | None = None) -> WorkerProcess:
         """Fork a worker for ``spec`` and wait for it to load the module."""
@@ -169,6 +182,9 @@ class Sandbox:
             raise WorkerCrashed("starting", cause=str(reply.get("error", "")))
         active = {name for name, layer in layers.items() if layer.active}
         worker = WorkerProcess(int(reply["pid"]), ours, workdir, output, active, self._check_deadline, self._time.check)
+        worker.uid = int(reply.get("uid", 0))
+        worker.check_cpu = self.check_cpu
+        self._check_workers.append(worker)
         worker.on_crash = self._crash_cause
         self._workers.append(worker)
         worker.hello = worker.exchange(None, load_timeout or self._time.load, what="importing the module")
@@ -226,6 +242,9 @@ class WorkerProcess:
         check_limit: float = CHECK_TIMEOUT,
     ) -> None:
         self.pid = pid
+        self._cpu = 0.0
+        self.check_cpu = lambda: 0.0  # CPU seconds the check's workers have used (set by the Sandbox)
+        self.uid = 0  # its own, from grader.sandbox.uids: killing by it reaches no other worker
         self.sock = sock
         self.workdir = workdir
         self.output = output
@@ -251,13 +270,18 @@ class WorkerProcess:
         if self.dead is not None:
             raise self.dead
         now = time.monotonic()
-        whole_check = self.deadline is not None and self.deadline - now < timeout
-        deadline = self.deadline if whole_check and self.deadline is not None else now + timeout
+        check_left = self.check_limit - self.check_cpu() if self.deadline is not None else timeout
+        whole_check = check_left < timeout
+        budget = max(check_left, 0.0) if whole_check else timeout
+        backstop = now + budget * BACKSTOP
+        if self.deadline is not None:
+            backstop = min(backstop, self.deadline)
         try:
             if message is not None:
-                self.sock.settimeout(max(deadline - now, 0.001))
+                self.sock.settimeout(max(backstop - now, 0.001))
                 protocol.send(self.sock, message)
-            reply = protocol.recv(self.sock, deadline=deadline)
+            self._wait_for_reply(budget, backstop)
+            reply = protocol.recv(self.sock, deadline=backstop)
             if "too_large" not in reply:
                 return reply
             self.dead = ResponseTooLarge(what, int(reply["too_large"]))
@@ -269,6 +293,30 @@ class WorkerProcess:
             self.dead = WorkerCrashed(what, self.output_tail(), self.on_crash())
         self.kill()
         raise self.dead
+
+    def cpu_used(self) -> float:
+        """CPU seconds this worker has used so far (the last reading once it is gone)."""
+        if not self.killed:
+            now = cpu_seconds(self.pid)
+            if now is not None:
+                self._cpu = now
+        return self._cpu
+
+    def _wait_for_reply(self, budget: float, backstop: float) -> None:
+        """Return once a reply starts to arrive; TimeoutError when the worker has used
+        ``budget`` seconds of CPU time meanwhile (of wall-clock time where that cannot be
+        read), or at the wall-clock ``backstop``."""
+        started, cpu_start = time.monotonic(), cpu_seconds(self.pid)
+        while True:
+            used = time.monotonic() - started if cpu_start is None else self.cpu_used() - cpu_start
+            wait = min(budget - used, backstop - time.monotonic())
+            if wait <= 0:
+                raise TimeoutError("the worker used its time")
+            # A single-threaded worker's CPU time runs no faster than the wall clock: until
+            # ``budget - used`` has passed, it cannot reach the limit (one with threads may
+            # overshoot by as many times as it has threads busy, until the next look).
+            if select.select([self.sock], [], [], max(wait, 0.01))[0]:
+                return
 
     def output_tail(self, limit: int = 2000) -> str:
         """The end of what the learner's code printed (never parsed, only shown)."""
@@ -287,6 +335,7 @@ class WorkerProcess:
         nothing, so a pid the kernel has since reused is never signalled."""
         if self.killed:
             return
+        self.cpu_used()  # its last reading counts for the check
         self.killed = True
         if self.pidfd is not None:
             try:
@@ -302,7 +351,7 @@ class WorkerProcess:
         # In a PID namespace, the worker's death took its descendants down with it;
         # without one, they may have left its process group, but not its uid.
         if "uid" in self.layers and "pid-namespace" not in self.layers:
-            kill_uid(worker_uid(self.pid))
+            kill_uid(self.uid)
         try:
             self.sock.close()
         except OSError:
@@ -324,7 +373,10 @@ class WorkerProcess:
 
 def kill_uid(uid: int) -> None:
     """Kill every process of ``uid``: a child takes that uid and signals all it may.
-    Needed only without a PID namespace, to take a worker's escapees down with it."""
+    Needed only without a PID namespace, to take a worker's escapees down with it.
+    Only a worker uid is ever killed (they are never shared: grader.sandbox.uids)."""
+    if uid < UID_BASE:
+        return
     pid = os.fork()
     if pid == 0:
         try:

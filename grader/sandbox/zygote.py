@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import protocol
+from grader.sandbox import protocol, uids
 from grader.sandbox.app_server import AppServer
 from grader.sandbox.jail import FilesTooLarge, IsolationError, Jail
 from grader.sandbox.linux import CLONE_NEWNET, die_with_parent, fork_into_new_pid_namespace, unshare
@@ -73,6 +73,7 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
         spec = json.loads(data)
         sys.stdout.flush()
         sys.stderr.flush()
+        uid = uids.allocate()  # here, not in the worker: the judge kills by it, and trusts only us
         try:
             pid = zygote.fork()
         except OSError as exc:
@@ -81,17 +82,17 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
             continue
         if pid == 0:
             control.close()
-            _worker_main(spec, fds[0], jail)  # never returns
+            _worker_main(spec, fds[0], jail, uid)  # never returns
         os.close(fds[0])
         try:
             os.setpgid(pid, pid)
         except OSError:
             pass  # the child already did, or is gone
-        protocol.send(control, {"pid": pid})
+        protocol.send(control, {"pid": pid, "uid": uid})
     os._exit(0)
 
 
-def _worker_main(spec: dict[str, Any], sock_fd: int, jail: Jail) -> None:
+def _worker_main(spec: dict[str, Any], sock_fd: int, jail: Jail, uid: int) -> None:
     code = 0
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -101,7 +102,7 @@ def _worker_main(spec: dict[str, Any], sock_fd: int, jail: Jail) -> None:
         _redirect_stdio(spec["output"])
         workdir = Path(spec["workdir"])
         try:
-            jail.enter(workdir, spec["files"], [sock.fileno()])
+            jail.enter(workdir, spec["files"], [sock.fileno()], uid)
         except FilesTooLarge as exc:
             limit = jail.limits.disk // 2 // MiB
             _refuse(
