@@ -32,12 +32,12 @@ from grader.sandbox.jail import Jail  # noqa: E402
 from grader.sandbox.linux import fork_into_new_pid_namespace  # noqa: E402
 from grader.sandbox.policy import LAYERS, Policy, describe  # noqa: E402
 from grader.sandbox.process import Sandbox, WorkerSpec  # noqa: E402
-from grader.sandbox.protocol import Config  # noqa: E402
+from grader.sandbox.protocol import Request, ZygoteConfig  # noqa: E402
 
 ALL_ON = Policy()
 ALL_OFF = Policy(disable=frozenset(LAYERS))
 SOLUTION = WorkerSpec(((ROOT / "solutions" / "02_first_route" / "app.py", "app.py"),))
-REQUEST = {"op": "request", "method": "GET", "path": "/about"}
+REQUEST = Request(path="/about")
 
 
 def ms(seconds: list[float]) -> str:
@@ -70,7 +70,7 @@ def worker_costs(rounds: int) -> dict[str, list[float]]:
                 reply = worker.exchange(REQUEST, 5, "answering GET /about")
                 worker.kill()
                 times[name].append(time.perf_counter() - started)
-                assert reply["status_code"] == 200, reply
+                assert reply.status_code == 200, reply
     finally:
         for sandbox in sandboxes.values():
             sandbox.close()
@@ -95,7 +95,7 @@ def layer_costs(rounds: int) -> dict[str, list[float]]:
 
     times: dict[str, list[float]] = {"fork": [], "fork into a new PID namespace": []}
     with Sandbox() as sandbox:  # for its cgroups and scratch folder
-        config = Config(str(sandbox._scratch), str(ROOT / "grader"), cgroups={})
+        config = ZygoteConfig(str(sandbox._scratch), str(ROOT / "grader"), cgroups={})
         own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
         for index in range(rounds):
             for name, fork in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -13,8 +14,10 @@ import pytest
 from grader.course import Course
 from grader.errors import WorkerCrashed
 from grader.grading import grade
-from grader.sandbox.policy import ESSENTIAL, LAYERS, Limits, Policy
+from grader.sandbox import protocol
+from grader.sandbox.policy import ESSENTIAL, LAYERS, Layer, Limits, Policy
 from grader.sandbox.process import Sandbox, WorkerSpec
+from grader.sandbox.protocol import AppLoaded
 from tests.conftest import ROOT, live_tasks_named, statuses, write_submission
 
 # Right only when every limit holds inside the worker: each check then reports the limit
@@ -161,7 +164,7 @@ def test_without_a_pid_namespace_the_workers_uid_still_takes_escapees_down(cours
 def test_a_sandbox_removes_its_files_and_cgroups_when_closed():
     with Sandbox() as sandbox:
         worker = sandbox.spawn(WorkerSpec(((ROOT / "solutions" / "01_app_instance" / "app.py", "app.py"),)))
-        assert worker.hello["ok"]
+        assert isinstance(worker.hello, AppLoaded)
         scratch = sandbox._scratch
         cgroups = dict(sandbox._cgroups)
         assert cgroups, "this machine has cgroups"
@@ -261,3 +264,77 @@ def test_set_order_in_learner_code_is_the_same_on_every_run(grade_files):
     index = [next(check for check in exercise.checks if check.name == "index") for exercise in (first, second)]
     assert index[0].status == "failed" and "alpha" in index[0].message
     assert index[0].message == index[1].message
+
+
+# -- the messages between judge and worker
+
+EVERY_MESSAGE = [
+    protocol.ZygoteConfig("/tmp/s", "/g", Limits(open_files=64), ("uid",), {"pids-cgroup": "/c"}, {"x": "why"}),
+    protocol.StartWorker("/w", "/w.out", (("/src/app.py", "app.py"),), "main", "app", "app.py"),
+    protocol.ZygoteReady({"uid": Layer("uid", True, "own uid")}),
+    protocol.WorkerStarted(42),
+    protocol.WorkerNotStarted("no fork"),
+    protocol.AppLoaded({"rules": [{"rule": "/"}]}),
+    protocol.AppNotLoaded("syntax_error", "app.py has a syntax error", "Traceback ..."),
+    protocol.Request(1, "POST", "/x", (("A", "b"),), True, {"q": "1"}, None, True, b"\x00\xff", None, "text/plain"),
+    protocol.Request(form={"a": "b"}, query_string="a=1"),
+    protocol.DescribeApp(),
+    protocol.UrlFor("user", {"name": "x"}),
+    protocol.Call("total", (1, [2]), {"k": None}, "/p", {"DEBUG": True}),
+    protocol.Assign("ITEMS", [1, 2]),
+    protocol.Response(
+        "200 OK", 200, (("Content-Type", "text/html"),), b"<p>\xe9</p>", protocol.LearnerError("E", "m", "t")
+    ),
+    protocol.BodyTooLarge(4),
+    protocol.AppState({}),
+    protocol.Value("/user/x"),
+    protocol.Raised(protocol.LearnerError("KeyError", "'a'", "")),
+    protocol.Missing(),
+    protocol.Done(),
+]
+
+
+@pytest.mark.parametrize("message", EVERY_MESSAGE, ids=lambda message: type(message).__name__)
+def test_every_message_arrives_as_it_was_sent(message):
+    assert protocol.decode(protocol.encode(message), type(message)) == message
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected", "problem"),
+    [
+        (b'{"tag": "WorkerStarted", "pid": "12"}', protocol.WorkerStarted, "WorkerStarted.pid: unexpected str"),
+        (b'{"tag": "WorkerStarted", "pid": true}', protocol.WorkerStarted, "WorkerStarted.pid: unexpected bool"),
+        (b'{"tag": "WorkerStarted"}', protocol.WorkerStarted, "WorkerStarted: no field 'pid'"),
+        (b'{"tag": "WorkerStarted", "pid": 1, "x": 2}', protocol.WorkerStarted, "unexpected field 'x'"),
+        (b'{"tag": "Done"}', protocol.WorkerStarted, "expected WorkerStarted, got 'Done'"),
+        (b'{"pid": 1}', protocol.WorkerStarted, "expected WorkerStarted, got 'None'"),
+        (b"[1]", protocol.WorkerStarted, "a message must be a JSON object"),
+        (b"{", protocol.WorkerStarted, "malformed message"),
+        (
+            b'{"tag": "Response", "status": "200 OK", "status_code": 200, "headers": [["a"]], "body": ""}',
+            protocol.Response,
+            "Response.headers[]: unexpected list",
+        ),
+        (
+            b'{"tag": "Response", "status": "200 OK", "status_code": 200, "headers": [], "body": "!!"}',
+            protocol.Response,
+            "Response.body: not base64",
+        ),
+        (
+            b'{"tag": "Raised", "error": {"type": "E", "message": 1, "traceback": ""}}',
+            protocol.Raised,
+            "Raised.error.message: unexpected int",
+        ),
+    ],
+)
+def test_a_malformed_message_is_refused_naming_what_is_wrong(payload, expected, problem):
+    with pytest.raises(protocol.ProtocolError, match=re.escape(problem)):
+        protocol.decode(payload, expected)
+
+
+def test_the_zygote_imports_nothing_of_the_judge():
+    """The folder's rule (grader/sandbox/README.md): beside learner code, no judge modules."""
+    code = "import sys, grader.sandbox.zygote; print(' '.join(sorted(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    judge_side = {"grader.errors", "grader.sandbox.process", "grader.plugin", "pytest", "hypothesis"}
+    assert judge_side.isdisjoint(loaded)

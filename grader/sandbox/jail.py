@@ -29,7 +29,7 @@ from grader.sandbox.linux import (
     unshare,
 )
 from grader.sandbox.policy import reason
-from grader.sandbox.protocol import Config
+from grader.sandbox.protocol import ZygoteConfig
 
 #: A worker runs as ``UID_BASE + its pid``: unique among live workers, no one else's.
 UID_BASE = 0x40000000
@@ -55,7 +55,7 @@ class Jail:
     runs. Not strict (the probe): a failing layer is noted in ``failures`` and skipped.
     """
 
-    def __init__(self, config: Config, layers: Iterable[str], strict: bool = True) -> None:
+    def __init__(self, config: ZygoteConfig, layers: Iterable[str], strict: bool = True) -> None:
         self.config = config
         self.limits = config.limits
         self.active = set(layers)

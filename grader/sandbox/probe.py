@@ -15,13 +15,13 @@ from grader.sandbox.cgroups import CGROUP_ROOT
 from grader.sandbox.jail import Jail, readonly_paths
 from grader.sandbox.linux import fork_into_new_pid_namespace
 from grader.sandbox.policy import LAYERS, Layer, MiB, reason
-from grader.sandbox.protocol import Config
+from grader.sandbox.protocol import ZygoteConfig
 
 #: The layers the probe applies in its child; the zygote applies the others to itself.
 PROBED = ("pid-namespace", "mount-namespace", "rlimits", "uid")
 
 
-def probe(config: Config, known: dict[str, Layer]) -> dict[str, Layer]:
+def probe(config: ZygoteConfig, known: dict[str, Layer]) -> dict[str, Layer]:
     """Which layers work here: a throwaway child applies them as a worker would, then
     checks the effect of each, and of the ``known`` layers the zygote applied itself.
 
@@ -49,7 +49,7 @@ def probe(config: Config, known: dict[str, Layer]) -> dict[str, Layer]:
     return layers
 
 
-def _probe_once(config: Config, wanted: list[str], applied: list[str]) -> dict[str, Any]:
+def _probe_once(config: ZygoteConfig, wanted: list[str], applied: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     read, write = os.pipe()
     pid = None
@@ -80,7 +80,7 @@ def _probe_once(config: Config, wanted: list[str], applied: list[str]) -> dict[s
     return {**json.loads(raw or b"{}"), **found}
 
 
-def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd: int) -> dict[str, Any]:
+def _probe_child(config: ZygoteConfig, wanted: list[str], applied: list[str], keep_fd: int) -> dict[str, Any]:
     limits = config.limits
     found: dict[str, Any] = {}
     for name in ("pids-cgroup", "memory-cgroup"):  # checked first: /proc/self/cgroup goes with the root

@@ -9,7 +9,6 @@ Time is bounded per request, per module load and per check.
 
 from __future__ import annotations
 
-import json
 import os
 import select
 import shutil
@@ -27,7 +26,16 @@ from grader.errors import CheckTimeout, ResponseTooLarge, SandboxUnavailable, Wo
 from grader.sandbox import cgroups, protocol
 from grader.sandbox.jail import worker_uid
 from grader.sandbox.policy import LAYERS, Layer, Limits, MiB, Policy, missing_essentials
-from grader.sandbox.protocol import Config
+from grader.sandbox.protocol import (
+    AppLoaded,
+    AppNotLoaded,
+    BodyTooLarge,
+    StartWorker,
+    WorkerNotStarted,
+    WorkerStarted,
+    ZygoteConfig,
+    ZygoteReady,
+)
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the grader package
 
@@ -103,16 +111,24 @@ class Sandbox:
             "HOME": str(self._scratch),
             "MALLOC_ARENA_MAX": "2",  # threads must not eat the address space limit in arenas
         }
-        config = Config(
+        config = ZygoteConfig(
             scratch=str(self._scratch),
             grader_dir=str(Path(PACKAGE_PARENT, "grader")),
             limits=self.limits,
-            disable=sorted(self.policy.disable),
+            disable=tuple(sorted(self.policy.disable)),
             cgroups=self._cgroups,
             cgroup_problems=self._cgroup_problems,
         )
         self._zygote = subprocess.Popen(
-            [sys.executable, "-s", "-c", _ZYGOTE_BOOT, PACKAGE_PARENT, str(theirs.fileno()), config.to_json()],
+            [
+                sys.executable,
+                "-s",
+                "-c",
+                _ZYGOTE_BOOT,
+                PACKAGE_PARENT,
+                str(theirs.fileno()),
+                protocol.encode(config).decode(),
+            ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             env=env,
@@ -130,8 +146,8 @@ class Sandbox:
         self.start()
         if self._layers is None:
             assert self._control is not None
-            found = protocol.recv(self._control, deadline=time.monotonic() + 60)["layers"]
-            self._layers = {name: Layer(**found[name]) for name in LAYERS}
+            ready = protocol.recv(self._control, ZygoteReady, deadline=time.monotonic() + 60)
+            self._layers = {name: ready.layers.get(name) or Layer(name, False, "not probed") for name in LAYERS}
         return self._layers
 
     def begin_check(self, limits: TimeLimits) -> None:
@@ -151,24 +167,24 @@ class Sandbox:
         workdir = self._scratch / f"app-{self._spawned}"
         output = self._scratch / f"app-{self._spawned}.out"
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        message = {
-            "workdir": str(workdir),
-            "output": str(output),
-            "files": [[str(source), name] for source, name in spec.files],
-            "mode": spec.mode,
-            "module_name": spec.module_name,
-            "filename": spec.filename,
-        }
+        message = StartWorker(
+            workdir=str(workdir),
+            output=str(output),
+            files=tuple((str(source), name) for source, name in spec.files),
+            mode=spec.mode,
+            module_name=spec.module_name,
+            filename=spec.filename,
+        )
         try:
-            socket.send_fds(self._control, [json.dumps(message).encode()], [theirs.fileno()])
-            reply = protocol.recv(self._control, deadline=time.monotonic() + 30)
+            socket.send_fds(self._control, [protocol.encode(message)], [theirs.fileno()])
+            reply = protocol.recv(self._control, WorkerStarted, WorkerNotStarted, deadline=time.monotonic() + 30)
         finally:
             theirs.close()
-        if "pid" not in reply:
+        if isinstance(reply, WorkerNotStarted):
             ours.close()
-            raise WorkerCrashed("starting", cause=str(reply.get("error", "")))
+            raise WorkerCrashed("starting", cause=reply.error)
         active = {name for name, layer in layers.items() if layer.active}
-        worker = WorkerProcess(int(reply["pid"]), ours, workdir, output, active, self._check_deadline, self._time.check)
+        worker = WorkerProcess(reply.pid, ours, workdir, output, active, self._check_deadline, self._time.check)
         worker.on_crash = self._crash_cause
         self._workers.append(worker)
         worker.hello = worker.exchange(None, load_timeout or self._time.load, what="importing the module")
@@ -232,7 +248,7 @@ class WorkerProcess:
         self.layers = layers
         self.deadline = deadline  # the check's: no exchange may last beyond it
         self.check_limit = check_limit
-        self.hello: dict[str, Any] = {}
+        self.hello: AppLoaded | AppNotLoaded | None = None  # its first message
         self.dead: BaseException | None = None
         self.killed = False
         self.on_crash = lambda: ""
@@ -241,8 +257,9 @@ class WorkerProcess:
         except (OSError, AttributeError):
             self.pidfd = None  # already gone, or not Linux 5.3+
 
-    def exchange(self, message: dict[str, Any] | None, timeout: float, what: str) -> dict[str, Any]:
-        """Send ``message`` (None: just read) and return the reply.
+    def exchange(self, message: Any, timeout: float, what: str) -> Any:
+        """Send ``message`` (None: just read the first message) and return the reply,
+        a message of one of the classes ``protocol.REPLIES`` allows for it.
 
         Raises WorkerTimeout (CheckTimeout when the check's own limit is what ran
         out), WorkerCrashed or ResponseTooLarge; after any of them the worker is
@@ -257,16 +274,21 @@ class WorkerProcess:
             if message is not None:
                 self.sock.settimeout(max(deadline - now, 0.001))
                 protocol.send(self.sock, message)
-            reply = protocol.recv(self.sock, deadline=deadline)
-            if "too_large" not in reply:
+            replies = protocol.HELLO if message is None else protocol.REPLIES[type(message)]
+            reply = protocol.recv(self.sock, *replies, deadline=deadline)
+            if not isinstance(reply, BodyTooLarge):
                 return reply
-            self.dead = ResponseTooLarge(what, int(reply["too_large"]))
+            self.dead = ResponseTooLarge(what, reply.limit)
         except TimeoutError:
             self.dead = CheckTimeout(what, self.check_limit) if whole_check else WorkerTimeout(what, timeout)
         except protocol.MessageTooLarge as exc:
             self.dead = ResponseTooLarge(what, exc.limit)
-        except (protocol.ProtocolError, OSError):
+        except (protocol.ConnectionClosed, OSError):
             self.dead = WorkerCrashed(what, self.output_tail(), self.on_crash())
+        except protocol.ProtocolError as exc:
+            self.dead = WorkerCrashed(
+                what, self.output_tail(), f"It sent the grader a message it does not accept ({exc})."
+            )
         self.kill()
         raise self.dead
 

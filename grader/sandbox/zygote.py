@@ -7,8 +7,8 @@ module is loaded, then becomes an :class:`~grader.sandbox.app_server.AppServer`.
 
 from __future__ import annotations
 
+import functools
 import io
-import json
 import mimetypes
 import os
 import signal
@@ -26,7 +26,14 @@ from grader.sandbox.jail import FilesTooLarge, IsolationError, Jail
 from grader.sandbox.linux import CLONE_NEWNET, die_with_parent, fork_into_new_pid_namespace, unshare
 from grader.sandbox.policy import Layer, MiB, reason
 from grader.sandbox.probe import probe
-from grader.sandbox.protocol import Config
+from grader.sandbox.protocol import (
+    AppNotLoaded,
+    StartWorker,
+    WorkerNotStarted,
+    WorkerStarted,
+    ZygoteConfig,
+    ZygoteReady,
+)
 
 PRELOAD = (
     "flask",
@@ -55,11 +62,11 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
     for name in PRELOAD:
         __import__(name)
     mimetypes.init()  # read /etc/mime.types now: workers cannot see /etc
-    config = Config.from_json(config_json)
+    config = protocol.decode(config_json.encode(), ZygoteConfig)
     zygote = Zygote(config)
     layers = zygote.start()
     control = socket.socket(fileno=control_fd)
-    protocol.send(control, {"layers": {name: vars(layer) for name, layer in layers.items()}})
+    protocol.send(control, ZygoteReady(layers))
     jail = Jail(config, [name for name, layer in layers.items() if layer.active])
     # Workers are reaped by the kernel: the judge learns of their end by EOF.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -70,14 +77,14 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
             break
         if not data or not fds:
             break
-        spec = json.loads(data)
+        spec = protocol.decode(data, StartWorker)
         sys.stdout.flush()
         sys.stderr.flush()
         try:
             pid = zygote.fork()
         except OSError as exc:
             os.close(fds[0])
-            protocol.send(control, {"error": f"cannot start a worker: {exc}"})
+            protocol.send(control, WorkerNotStarted(f"cannot start a worker: {exc}"))
             continue
         if pid == 0:
             control.close()
@@ -87,21 +94,21 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
             os.setpgid(pid, pid)
         except OSError:
             pass  # the child already did, or is gone
-        protocol.send(control, {"pid": pid})
+        protocol.send(control, WorkerStarted(pid))
     os._exit(0)
 
 
-def _worker_main(spec: dict[str, Any], sock_fd: int, jail: Jail) -> None:
+def _worker_main(spec: StartWorker, sock_fd: int, jail: Jail) -> None:
     code = 0
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         die_with_parent()
         os.setpgid(0, 0)
         sock = socket.socket(fileno=sock_fd)
-        _redirect_stdio(spec["output"])
-        workdir = Path(spec["workdir"])
+        _redirect_stdio(spec.output)
+        workdir = Path(spec.workdir)
         try:
-            jail.enter(workdir, spec["files"], [sock.fileno()])
+            jail.enter(workdir, spec.files, [sock.fileno()])
         except FilesTooLarge as exc:
             limit = jail.limits.disk // 2 // MiB
             _refuse(
@@ -130,7 +137,7 @@ def _worker_main(spec: dict[str, Any], sock_fd: int, jail: Jail) -> None:
 
 
 def _refuse(sock: socket.socket, kind: str, message: str) -> None:
-    protocol.send(sock, {"ok": False, "kind": kind, "message": message, "traceback": ""})
+    protocol.send(sock, AppNotLoaded(kind, message))
 
 
 def _redirect_stdio(output: str) -> None:
@@ -211,7 +218,7 @@ class Zygote:
     """The zygote's part: cgroups and a network namespace for all its workers, a PID
     namespace for each."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: ZygoteConfig) -> None:
         self.config = config
         self.layers: dict[str, Layer] = {}
         self._own_pid_ns: int | None = None
@@ -221,7 +228,7 @@ class Zygote:
         namespace, then probe which of the other layers work here."""
         known = {}
         for name in ("pids-cgroup", "memory-cgroup"):
-            known[name] = self._apply(name, lambda name=name: _join_cgroup(self.config.cgroups[name]))
+            known[name] = self._apply(name, functools.partial(_join_cgroup, self.config.cgroups.get(name, "")))
         known["network-namespace"] = self._apply("network-namespace", lambda: unshare(CLONE_NEWNET))
         self.layers = probe(self.config, known)
         if self.layers["pid-namespace"].active:
