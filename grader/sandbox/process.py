@@ -25,11 +25,13 @@ from typing import Any
 from grader.errors import CheckTimeout, ResponseTooLarge, SandboxUnavailable, WorkerCrashed, WorkerTimeout
 from grader.sandbox import cgroups, protocol
 from grader.sandbox.jail import worker_uid
-from grader.sandbox.policy import LAYERS, Layer, Limits, MiB, Policy, missing_essentials
+from grader.sandbox.policy import LAYERS, Layer, Limits, MiB, Policy, missing_guarantees
 from grader.sandbox.protocol import (
     AppLoaded,
     AppNotLoaded,
     BodyTooLarge,
+    Done,
+    ReapOrphans,
     StartWorker,
     WorkerNotStarted,
     WorkerStarted,
@@ -89,7 +91,10 @@ class Sandbox:
         self._scratch = Path(tempfile.mkdtemp(prefix="flask-grader-"))
         # Without a mount namespace, a worker with its own uid must reach its folder here.
         self._scratch.chmod(0o711)
-        self._cgroups, self._cgroup_problems = cgroups.create_cgroups(limits, policy.disable)
+        if policy.linux:
+            self._cgroups, self._cgroup_problems = cgroups.create_cgroups(limits, policy.disable)
+        else:
+            self._cgroups, self._cgroup_problems = {}, dict.fromkeys(cgroups.LAYERS, "no Linux features in this run")
         self._oom_kills = 0
 
     def __enter__(self) -> Sandbox:
@@ -118,6 +123,7 @@ class Sandbox:
             disable=tuple(sorted(self.policy.disable)),
             cgroups=self._cgroups,
             cgroup_problems=self._cgroup_problems,
+            linux=self.policy.linux,
         )
         self._zygote = subprocess.Popen(
             [
@@ -158,7 +164,7 @@ class Sandbox:
     def spawn(self, spec: WorkerSpec, load_timeout: float | None = None) -> WorkerProcess:
         """Fork a worker for ``spec`` and wait for it to load the module."""
         layers = self.layers
-        missing = missing_essentials(layers)
+        missing = missing_guarantees(layers)
         if self.policy.require and missing:
             raise SandboxUnavailable(missing)
         assert self._control is not None
@@ -186,9 +192,21 @@ class Sandbox:
         active = {name for name, layer in layers.items() if layer.active}
         worker = WorkerProcess(reply.pid, ours, workdir, output, active, self._check_deadline, self._time.check)
         worker.on_crash = self._crash_cause
+        if not {"pid-namespace", "uid"} & active:
+            worker.on_kill = self._reap_orphans
         self._workers.append(worker)
         worker.hello = worker.exchange(None, load_timeout or self._time.load, what="importing the module")
         return worker
+
+    def _reap_orphans(self) -> None:
+        """Have the zygote, a subreaper, kill what a worker left behind (nothing else can)."""
+        if self._control is None or not self.layers["subreaper"].active:
+            return
+        try:
+            socket.send_fds(self._control, [protocol.encode(ReapOrphans())], [])
+            protocol.recv(self._control, Done, deadline=time.monotonic() + 10)
+        except (OSError, protocol.ProtocolError):
+            pass  # the zygote is gone, and its orphans with it (they die with their parent)
 
     def _crash_cause(self) -> str:
         """Why a worker may have died, when the machine can tell."""
@@ -252,6 +270,7 @@ class WorkerProcess:
         self.dead: BaseException | None = None
         self.killed = False
         self.on_crash = lambda: ""
+        self.on_kill = lambda: None
         try:
             self.pidfd: int | None = os.pidfd_open(pid)  # immune to the pid being reused
         except (OSError, AttributeError):
@@ -310,6 +329,11 @@ class WorkerProcess:
         if self.killed:
             return
         self.killed = True
+        if "pid-namespace" not in self.layers:  # its process group: what it started, unless they left it
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         if self.pidfd is not None:
             try:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
@@ -325,6 +349,7 @@ class WorkerProcess:
         # without one, they may have left its process group, but not its uid.
         if "uid" in self.layers and "pid-namespace" not in self.layers:
             kill_uid(worker_uid(self.pid))
+        self.on_kill()
         try:
             self.sock.close()
         except OSError:

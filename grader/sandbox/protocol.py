@@ -70,6 +70,7 @@ class ZygoteConfig:
     disable: tuple[str, ...] = ()
     cgroups: dict[str, str] = field(default_factory=dict)  # layer -> cgroup folder
     cgroup_problems: dict[str, str] = field(default_factory=dict)  # layer -> why there is none
+    linux: bool = True  # False: use no Linux feature, as on macOS (tests that path)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,11 @@ class StartWorker:
     mode: str = "import"  # or "main": run the module as __main__
     module_name: str = "app"
     filename: str = "app.py"
+
+
+@dataclass(frozen=True)
+class ReapOrphans:
+    """Kill what ended workers left behind (sent when only the subreaper can)."""
 
 
 # ---------------------------------------------------------------- zygote -> judge

@@ -23,11 +23,23 @@ from typing import Any
 from grader.sandbox import protocol
 from grader.sandbox.app_server import AppServer
 from grader.sandbox.jail import FilesTooLarge, IsolationError, Jail
-from grader.sandbox.linux import CLONE_NEWNET, die_with_parent, fork_into_new_pid_namespace, unshare
+from grader.sandbox.linux import (
+    CLONE_NEWNET,
+    PR_SET_CHILD_SUBREAPER,
+    die_with_parent,
+    enter_user_namespace,
+    forgo,
+    fork_into_new_pid_namespace,
+    fork_through_intermediate,
+    prctl,
+    unshare,
+)
 from grader.sandbox.policy import Layer, MiB, reason
 from grader.sandbox.probe import probe
 from grader.sandbox.protocol import (
     AppNotLoaded,
+    Done,
+    ReapOrphans,
     StartWorker,
     WorkerNotStarted,
     WorkerStarted,
@@ -58,11 +70,13 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
     The first message tells the judge which sandbox layers work here (see
     :mod:`grader.sandbox.probe`); every worker then gets all of them.
     """
+    config = protocol.decode(config_json.encode(), ZygoteConfig)
+    if not config.linux:
+        forgo()  # as on macOS: no namespaces, no filter, no pdeathsig
     die_with_parent()
     for name in PRELOAD:
         __import__(name)
     mimetypes.init()  # read /etc/mime.types now: workers cannot see /etc
-    config = protocol.decode(config_json.encode(), ZygoteConfig)
     zygote = Zygote(config)
     layers = zygote.start()
     control = socket.socket(fileno=control_fd)
@@ -75,9 +89,16 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
             data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
         except (ConnectionError, OSError):
             break
-        if not data or not fds:
+        if not data:
             break
-        spec = protocol.decode(data, StartWorker)
+        message = protocol.decode(data, StartWorker, ReapOrphans)
+        zygote.kill_orphans()
+        if isinstance(message, ReapOrphans):
+            protocol.send(control, Done())
+            continue
+        if not fds:
+            continue
+        spec = message
         sys.stdout.flush()
         sys.stderr.flush()
         try:
@@ -89,6 +110,7 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
         if pid == 0:
             control.close()
             _worker_main(spec, fds[0], jail)  # never returns
+        zygote.workers.add(pid)
         os.close(fds[0])
         try:
             os.setpgid(pid, pid)
@@ -215,23 +237,34 @@ def _cap_output(limit: int) -> None:
 
 
 class Zygote:
-    """The zygote's part: cgroups and a network namespace for all its workers, a PID
-    namespace for each."""
+    """The zygote's part: cgroups, a user and a network namespace for all its workers,
+    a PID namespace for each, and the orphans they leave."""
 
     def __init__(self, config: ZygoteConfig) -> None:
         self.config = config
         self.layers: dict[str, Layer] = {}
+        self.workers: set[int] = set()  # pids it forked (dead ones vanish from its children)
         self._own_pid_ns: int | None = None
 
     def start(self) -> dict[str, Layer]:
-        """Join the submission's cgroups (workers are born in them), enter an empty network
-        namespace, then probe which of the other layers work here."""
+        """Join the submission's cgroups (workers are born in them), enter a user namespace
+        when not root, then an empty network namespace, become a subreaper, and probe
+        which of the other layers work here."""
         known = {}
         for name in ("pids-cgroup", "memory-cgroup"):
             known[name] = self._apply(name, functools.partial(_join_cgroup, self.config.cgroups.get(name, "")))
+        if os.geteuid() == 0 and "user-namespace" not in self.config.disable:
+            known["user-namespace"] = Layer("user-namespace", False, "not needed: root makes the namespaces itself")
+        else:
+            known["user-namespace"] = self._apply("user-namespace", enter_user_namespace)
         known["network-namespace"] = self._apply("network-namespace", lambda: unshare(CLONE_NEWNET))
+        known["subreaper"] = self._apply("subreaper", lambda: prctl(PR_SET_CHILD_SUBREAPER, 1))
+        if known["subreaper"].active:
+            known[
+                "subreaper"
+            ].detail = "the zygote inherits what workers leave behind and kills it before the next worker starts"
         self.layers = probe(self.config, known)
-        if self.layers["pid-namespace"].active:
+        if self.layers["pid-namespace"].active and not self.layers["user-namespace"].active:
             self._own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         return self.layers
 
@@ -246,11 +279,40 @@ class Zygote:
             return Layer(name, False, reason(exc))
         return Layer(name, True)
 
+    def kill_orphans(self) -> None:
+        """Kill every child the zygote did not fork itself: as a subreaper, it inherits
+        what workers started and left behind (``setsid`` daemons, double forks)."""
+        if not self.layers.get("subreaper", Layer("subreaper")).active:
+            return
+        for _ in range(100):
+            orphans = _children() - self.workers
+            if not orphans:
+                return
+            for pid in orphans:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
     def fork(self) -> int:
         """``os.fork()``; with the PID namespace layer the child is PID 1 of a new namespace."""
-        if self._own_pid_ns is None:
+        if not self.layers["pid-namespace"].active:
             return os.fork()
+        if self.layers["user-namespace"].active:
+            return fork_through_intermediate()
+        assert self._own_pid_ns is not None
         return fork_into_new_pid_namespace(self._own_pid_ns)
+
+
+def _children() -> set[int]:
+    """The zygote's live children: its workers, and the orphans it inherited (zombies
+    are reaped at once, SIGCHLD being ignored)."""
+    pid = os.getpid()
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return {int(child) for child in children.read().split()}
+    except OSError:
+        return set()
 
 
 def _join_cgroup(folder: str) -> None:
