@@ -12,6 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,7 @@ from grader.exercise import CHECKS, Exercise
 from grader.plugin import ExerciseRun, JudgeState, Outcome, StatePlugin
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
 from grader.sandbox.policy import Policy
+from grader.sandbox.policy import guarantees as sandbox_guarantees
 from grader.sandbox.process import Sandbox
 
 PYTEST_ARGS = [
@@ -77,6 +79,7 @@ def judge(course: Course, root: Path, exercise_ids: list[str], policy: Policy = 
         for check_file in (run.exercise.checks_file, run.exercise.hidden_checks_file)
         if check_file is not None
     }
+    guarantees: dict[str, dict[str, Any]] = {}
     if by_folder:
         with Sandbox(policy) as sandbox:
             sandbox.start()  # the zygote boots while pytest collects
@@ -85,8 +88,9 @@ def judge(course: Course, root: Path, exercise_ids: list[str], policy: Policy = 
                 [*(str(folder / CHECKS) for folder in by_folder), *PYTEST_ARGS, "--rootdir", str(course.root)],
                 plugins=[plugin, StatePlugin(state)],
             )
+            guarantees = {kept.name: kept.to_dict() for kept in sandbox_guarantees(sandbox.layers)}
     exercises = [assemble(run) for run in runs]
-    return SubmissionResult(str(root), exercises, time.monotonic() - started)
+    return SubmissionResult(str(root), exercises, time.monotonic() - started, guarantees)
 
 
 def assemble(run: ExerciseRun) -> ExerciseResult:

@@ -26,6 +26,7 @@ from grader.sandbox.linux import (
     MS_RDONLY,
     MS_REC,
     MS_REMOUNT,
+    PR_SET_DUMPABLE,
     PR_SET_NO_NEW_PRIVS,
     available,
     drop_capabilities,
@@ -85,7 +86,10 @@ class Jail:
         self._step("rlimits", self._set_rlimits)
         os.chdir(workdir)
         self._step("uid", lambda: _drop_privileges(uid, workdir))
-        self._step("user-namespace", drop_capabilities)  # the namespace's, used to build the root
+        # Give up the namespace's capabilities (used to build the root), and become
+        # undumpable: our uid is the judge's, yet nothing of ours, /proc/self/environ
+        # (the judge's environment) included, is readable or traceable by that uid.
+        self._step("user-namespace", lambda: (drop_capabilities(), prctl(PR_SET_DUMPABLE, 0)))
         self._step("landlock", lambda: self._landlock(workdir))
         self._step("seccomp", self._filter)
         return uid
@@ -153,6 +157,12 @@ class Jail:
         os.chmod(f"{root}/tmp", 0o1777)
         inside = Path(root + str(workdir))
         inside.mkdir(parents=True)
+        # The folders on the way to the worker's (its full path, as outside) are only a
+        # path: nobody may write there, the worker's own uid in a user namespace included.
+        for folder in inside.parents:
+            if str(folder) in (root, f"{root}/tmp") or not str(folder).startswith(root):
+                break
+            os.chmod(folder, 0o555)
         copy_files(files, inside, self.limits.disk // 2)
         if "uid" in self.active:
             os.chown(inside, uid, uid)

@@ -8,6 +8,8 @@ Python program makes stays open, and these are refused with ``EPERM``:
 * kernel facilities a web app never needs, and the usual road to kernel bugs: the
   keyring, ``bpf``, ``userfaultfd``, ``io_uring``, ``perf_event_open``, kernel
   modules, ``kexec``, file handles, swap, the clock, ``reboot``, ``acct``, ``syslog``;
+* System V shared memory, message queues and semaphores, which outlive a worker and
+  are shared by all where there is no IPC namespace;
 * namespaces and mounts: ``unshare``, ``setns``, ``clone`` with a namespace flag,
   ``mount`` and the new mount API, ``pivot_root``, ``chroot``; ``clone3`` answers
   ``ENOSYS`` (its flags cannot be inspected), so the C library falls back to ``clone``;
@@ -43,6 +45,7 @@ _SYSCALLS = {
         "syslog": 103, "quotactl": 179, "lookup_dcookie": 212, "fanotify_init": 300, "iopl": 172, "ioperm": 173,
         "unshare": 272, "setns": 308, "mount": 165, "umount2": 166, "pivot_root": 155, "chroot": 161,
         "fsopen": 430, "fsmount": 432, "fspick": 433, "move_mount": 429, "open_tree": 428, "mount_setattr": 442,
+        "shmget": 29, "msgget": 68, "semget": 64,
         "clone": 56, "clone3": 435, "socket": 41,
     },
     "aarch64": {
@@ -55,6 +58,7 @@ _SYSCALLS = {
         "syslog": 116, "quotactl": 60, "lookup_dcookie": 18, "fanotify_init": 262,
         "unshare": 97, "setns": 268, "mount": 40, "umount2": 39, "pivot_root": 41, "chroot": 51,
         "fsopen": 430, "fsmount": 432, "fspick": 433, "move_mount": 429, "open_tree": 428, "mount_setattr": 442,
+        "shmget": 194, "msgget": 186, "semget": 190,
         "clone": 220, "clone3": 435, "socket": 198,
     },
 }  # fmt: skip
@@ -72,6 +76,7 @@ DENIED = (
     "lookup_dcookie", "fanotify_init", "iopl", "ioperm",
     "unshare", "setns", "mount", "umount2", "pivot_root", "chroot",
     "fsopen", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
+    "shmget", "msgget", "semget",
 )  # fmt: skip
 
 CLONE_NAMESPACES = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000
