@@ -55,7 +55,9 @@ def grade(
     else:
         wanted = [(exercise.id, exercise) for exercise in course.exercises()]
     ids = list(dict.fromkeys(exercise.id for _, exercise in wanted if exercise is not None))
-    judged = {e.id: e for e in _judge_in_parallel(course, root, ids, timeout, jobs, cancel, policy)}
+    judges = _judge_in_parallel(course, root, ids, timeout, jobs, cancel, policy)
+    judged = {e.id: e for result in judges for e in result.exercises}
+    sandbox = next((result.sandbox for result in judges if result.sandbox), {})  # the same machine: one judge's
     results, seen = [], set()
     for name, exercise in wanted:
         if exercise is None:
@@ -63,7 +65,7 @@ def grade(
         elif exercise.id not in seen:
             seen.add(exercise.id)
             results.append(judged[exercise.id])
-    return SubmissionResult(str(root), results, time.monotonic() - started)
+    return SubmissionResult(str(root), results, time.monotonic() - started, sandbox)
 
 
 def _judge_in_parallel(
@@ -74,15 +76,15 @@ def _judge_in_parallel(
     jobs: int,
     cancel: threading.Event | None,
     policy: Policy,
-) -> list[ExerciseResult]:
+) -> list[SubmissionResult]:
     """Split ``ids`` into at most ``jobs`` contiguous runs of about equal size, one judge each."""
     jobs = max(1, min(jobs, len(ids)))
     if jobs == 1:
-        return run_judge(course, root, ids, timeout, cancel, policy).exercises if ids else []
+        return [run_judge(course, root, ids, timeout, cancel, policy)] if ids else []
     chunks = [ids[len(ids) * k // jobs : len(ids) * (k + 1) // jobs] for k in range(jobs)]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = pool.map(lambda chunk: run_judge(course, root, chunk, timeout, cancel, policy), chunks)
-        return [exercise for result in results for exercise in result.exercises]
+        return list(results)
 
 
 def hypothesis_cache() -> Path:
