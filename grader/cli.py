@@ -141,7 +141,7 @@ def list_exercises(course_path: Path | None) -> None:
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
-    help="Grade --root even where `flask-grader doctor` reports essential sandbox layers missing.",
+    help="Grade --root even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
 @NO_CACHE_OPTION
 @click.pass_obj
@@ -159,8 +159,8 @@ def check(
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
     own exercises/ (no --root) also records your progress; grading someone else's
-    submission (--root) needs the essential sandbox layers. Results are kept in
-    .flask-grader/cache/ and not graded again while nothing they depend on changes.
+    submission (--root) needs every sandbox guarantee (`flask-grader doctor`). Results are
+    kept in .flask-grader/cache/ and not graded again while nothing they depend on changes.
     """
     from grader import report
     from grader.cache import Cache
@@ -398,7 +398,7 @@ def schema_command() -> None:
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
-    help="Grade even where `flask-grader doctor` reports essential sandbox layers missing.",
+    help="Grade even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
 @NO_CACHE_OPTION
 @click.pass_obj
@@ -663,36 +663,37 @@ def validate_command(
 
 def require_sandbox() -> None:
     """Refuse, before grading anything, when learner code could not be sandboxed."""
-    from grader.sandbox.policy import missing_essentials
+    from grader.sandbox.policy import missing_guarantees
     from grader.sandbox.process import probe_layers
 
-    missing = missing_essentials(probe_layers())
+    missing = missing_guarantees(probe_layers())
     if missing:
-        names = "\n".join(f"  {layer.name}: {layer.detail}" for layer in missing)
+        names = "\n".join(f"  {kept.name}: {kept.detail}" for kept in missing)
         raise click.ClickException(
-            f"Refusing to grade submissions: this machine cannot sandbox learner code.\n{names}\n"
-            "`flask-grader doctor` shows every layer; --allow-weak-sandbox grades anyway."
+            f"Refusing to grade submissions: this machine cannot keep every sandbox guarantee.\n{names}\n"
+            "`flask-grader doctor` shows each guarantee and layer; --allow-weak-sandbox grades anyway."
         )
 
 
 @main.command()
-def doctor() -> None:
-    """Which sandbox layers protect this machine from learner code.
+@click.option("--no-linux", is_flag=True, help="Probe as a machine without Linux's features (macOS, WSL1) would.")
+def doctor(no_linux: bool) -> None:
+    """Which sandbox guarantees hold on this machine, and which layers keep them.
 
-    Exits 1 when an essential layer is missing (then batch grading refuses to run).
+    Exits 1 when a guarantee is missing (then batch grading refuses to run).
     """
-    from grader.sandbox.policy import describe, missing_essentials
+    from grader.sandbox.policy import Policy, describe, missing_guarantees
     from grader.sandbox.process import probe_layers
 
-    layers = probe_layers()
+    layers = probe_layers(Policy(linux=not no_linux))
     click.echo(describe(layers))
-    missing = missing_essentials(layers)
+    missing = missing_guarantees(layers)
     if missing:
         click.echo(
-            f"\nMissing essential layers: {', '.join(layer.name for layer in missing)}. "
-            "Learners grading their own code are fine; grading others' code (check --root) "
+            f"\nMissing guarantees: {', '.join(kept.name for kept in missing)}. "
+            "Learners grading their own code are fine; grading others' code (batch, check --root) "
             "refuses unless you pass --allow-weak-sandbox.",
             err=True,
         )
         sys.exit(1)
-    click.echo("\nAll essential layers are active: submissions can be batch-graded here.")
+    click.echo("\nEvery guarantee holds: submissions can be batch-graded here.")

@@ -142,12 +142,12 @@ class ResponseTooLarge(SubmissionError):
 
 
 class SandboxUnavailable(SubmissionError):
-    """Learner code may not run: essential sandbox layers are missing on this machine."""
+    """Learner code may not run: sandbox guarantees are missing on this machine."""
 
     def __init__(self, missing: list[Any]) -> None:
         names = ", ".join(f"{layer.name} ({layer.detail})" for layer in missing)
         super().__init__(
-            f"Not graded: this machine cannot sandbox learner code ({names}). "
+            f"Not graded: this machine cannot keep every sandbox guarantee ({names}). "
             "`flask-grader doctor` explains; pass --allow-weak-sandbox to grade anyway."
         )
 

@@ -34,6 +34,7 @@ from grader.results import CheckResult, ExerciseResult, SubmissionResult, errore
 from grader.sandbox import nofollow
 from grader.sandbox.nofollow import Reader
 from grader.sandbox.policy import Layer, Policy
+from grader.sandbox.policy import guarantees as sandbox_guarantees
 from grader.sandbox.process import Sandbox
 
 if TYPE_CHECKING:
@@ -191,7 +192,8 @@ class Judge:
             self.interrupted = code == pytest.ExitCode.INTERRUPTED
         exercises = [assemble(run) for run in runs]
         faults = watcher.faults | {run.exercise.id for run in runs if run.collect_error}
-        result = SubmissionResult(str(root), exercises, time.monotonic() - started)
+        kept = {kept.name: kept.to_dict() for kept in sandbox_guarantees(self.layers)}
+        result = SubmissionResult(str(root), exercises, time.monotonic() - started, kept)
         return Judged(result, self.layers, faults)
 
 

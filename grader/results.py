@@ -16,7 +16,7 @@ from typing import Any
 from grader import __version__
 from grader.exercise import Exercise
 
-SCHEMA_VERSION = "1.4"  # 1.1 added details.reproduce; 1.2 cached; 1.3 summary; 1.4 details.expected_crash
+SCHEMA_VERSION = "1.5"  # 1.1 details.reproduce; 1.2 cached; 1.3 summary; 1.4 details.expected_crash; 1.5 guarantees
 STATUSES = ("passed", "failed", "error", "timeout")
 
 
@@ -92,6 +92,8 @@ class SubmissionResult:
     submission: str
     exercises: list[ExerciseResult]
     duration: float = 0.0  # seconds; the only field that differs between runs
+    #: Each sandbox guarantee on the machine that graded: ``{"met", "by", "detail"}``.
+    sandbox: dict[str, dict[str, Any]] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION
     grader_version: str = __version__
 
@@ -117,6 +119,7 @@ class SubmissionResult:
             "max_score": self.max_score,
             "duration": round(self.duration, 3),
             "exercises": [asdict(exercise) for exercise in self.exercises],
+            "sandbox": self.sandbox,
         }
 
     def to_json(self) -> str:
@@ -138,6 +141,7 @@ class SubmissionResult:
             submission=data["submission"],
             exercises=[ExerciseResult.from_dict(item) for item in data["exercises"]],
             duration=float(data.get("duration", 0.0)),
+            sandbox=dict(data.get("sandbox", {})),
             schema_version=data.get("schema_version", SCHEMA_VERSION),
             grader_version=data.get("grader_version", __version__),
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.sandbox.policy import missing_essentials
+from grader.sandbox.policy import missing_guarantees
 from grader.sandbox.process import probe_layers
 from tests.helpers import ROOT
 
@@ -54,7 +54,7 @@ def flask_grader(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def weak_sandbox_flag() -> list[str]:
     """Batch refuses where essential sandbox layers are missing, as the page says."""
-    return ["--allow-weak-sandbox"] if missing_essentials(probe_layers()) else []
+    return ["--allow-weak-sandbox"] if missing_guarantees(probe_layers()) else []
 
 
 def test_the_page_names_the_commands_this_test_runs():
