@@ -97,8 +97,6 @@ class CheckFailure(AssertionError):
 class SubmissionError(Exception):
     """The learner's app could not be examined; the check scores zero."""
 
-    status = "error"
-
     def __init__(self, message: str, learner_traceback: str = "") -> None:
         super().__init__(message)
         self.message = message
@@ -154,8 +152,6 @@ class SandboxUnavailable(SubmissionError):
 
 class WorkerTimeout(Exception):
     """The app did not answer within ``seconds`` while doing ``what``."""
-
-    status = "timeout"
 
     def __init__(self, what: str, seconds: float) -> None:
         super().__init__(self.explain(what, seconds))

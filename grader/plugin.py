@@ -33,6 +33,7 @@ from grader.client import LearnerApp
 from grader.cpu import Overrun, judge_cpu_limit
 from grader.errors import CheckFailure, CheckTimeout, SubmissionError, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, Exercise
+from grader.results import CheckStatus
 from grader.sandbox.process import Sandbox, TimeLimits, WorkerSpec
 
 settings.register_profile(
@@ -51,7 +52,7 @@ settings.load_profile("flask-grader")
 
 @dataclass
 class Outcome:
-    status: str
+    status: CheckStatus
     message: str = ""
     details: dict[str, str] = field(default_factory=dict)
     example: str = ""

@@ -16,7 +16,7 @@ import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 import click
 
@@ -28,7 +28,8 @@ from grader.workspace import Workspace, shown
 
 FORMAT = 1  # of the files in .flask-grader/
 
-STATES = ("passed", "partial", "started", "not started")
+State = Literal["passed", "partial", "started", "not started"]
+STATES: tuple[State, ...] = get_args(State)
 MARKS = {"passed": ("✓", "green"), "partial": ("◐", "yellow"), "started": ("◐", "yellow"), "not started": ("·", None)}
 
 
@@ -37,7 +38,7 @@ class Standing:
     """Where the learner stands on one exercise."""
 
     exercise: Exercise
-    state: str  # one of STATES
+    state: State
     score: float | None = None  # of the last check, None when never checked (or reset)
     changed: bool = False  # the files changed since that check
 
@@ -90,7 +91,7 @@ class Progress:
         if last is None:
             return Standing(exercise, "not started" if untouched is None else "started")
         result, fingerprint = last
-        state = "passed" if result.passed else "partial" if result.score > 0 else "started"
+        state: State = "passed" if result.passed else "partial" if result.score > 0 else "started"
         return Standing(exercise, state, result.score, fingerprint != self.workspace.fingerprint(exercise))
 
     def standings(self) -> list[Standing]:

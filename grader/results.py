@@ -11,20 +11,25 @@ import os
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from grader import __version__
 from grader.exercise import Exercise
 
 SCHEMA_VERSION = "1.5"  # 1.1 details.reproduce; 1.2 cached; 1.3 summary; 1.4 details.expected_crash; 1.5 guarantees
-STATUSES = ("passed", "failed", "error", "timeout")
+#: A check's status: passed; failed (the app answered wrongly); error (it could not be
+#: examined); timeout (it did not answer in time).
+CheckStatus = Literal["passed", "failed", "error", "timeout"]
+STATUSES: tuple[CheckStatus, ...] = get_args(CheckStatus)
+#: An exercise's status: graded, or error when the submission could not be examined.
+ExerciseStatus = Literal["graded", "error"]
 
 
 @dataclass
 class CheckResult:
     name: str
     description: str
-    status: str  # one of STATUSES
+    status: CheckStatus
     points: float  # earned
     max_points: float
     message: str = ""  # what the learner reads when it did not pass: summary and details as text
@@ -50,7 +55,7 @@ class ExerciseResult:
     slug: str
     title: str
     concept: str
-    status: str  # "graded", or "error" when the submission could not be examined
+    status: ExerciseStatus
     score: float
     max_score: float
     message: str = ""
@@ -63,7 +68,7 @@ class ExerciseResult:
 
     @classmethod
     def of(
-        cls, exercise: Exercise, checks: list[CheckResult], status: str = "graded", message: str = ""
+        cls, exercise: Exercise, checks: list[CheckResult], status: ExerciseStatus = "graded", message: str = ""
     ) -> ExerciseResult:
         """The result of ``exercise`` with these ``checks``, scored from them."""
         return cls(

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from grader.audit.mutants import Mutant, make_mutants
 from grader.course import Course, submission_folder
@@ -34,10 +34,14 @@ from grader.results import ExerciseResult
 MIN_KILL_RATE = 0.95
 
 
+#: killed (a check did not pass), survived (full marks), or equivalent (survived, and marked so).
+MutantStatus = Literal["killed", "survived", "equivalent"]
+
+
 @dataclass
 class MutantOutcome:
     mutant: Mutant
-    status: str  # "killed", "survived", or "equivalent" (survived, and marked so)
+    status: MutantStatus
     killed_by: list[str] = field(default_factory=list)  # the checks that did not pass
     message: str = ""  # when the mutant could not be graded at all: why (it does not load, ...)
     reason: str = ""  # why it is equivalent, from exercise.yaml
@@ -66,7 +70,7 @@ class ExerciseAudit:
     outcomes: list[MutantOutcome]
     problems: list[str] = field(default_factory=list)  # what makes this audit fail besides the rate
 
-    def count(self, status: str) -> int:
+    def count(self, status: MutantStatus) -> int:
         return sum(outcome.status == status for outcome in self.outcomes)
 
     @property
@@ -111,7 +115,7 @@ class AuditResult:
     judge_runs: int
     duration: float
 
-    def count(self, status: str) -> int:
+    def count(self, status: MutantStatus) -> int:
         return sum(exercise.count(status) for exercise in self.exercises)
 
     @property

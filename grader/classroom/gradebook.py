@@ -15,11 +15,15 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Literal
 
 from grader.results import SubmissionResult
 
+#: A learner's row: see the module's docstring.
+RowStatus = Literal["graded", "incomplete", "error", "missing"]
 
-def status(result: SubmissionResult) -> str:
+
+def status(result: SubmissionResult) -> RowStatus:
     graded = [exercise.status == "graded" for exercise in result.exercises]
     if all(graded):
         return "graded"
@@ -41,7 +45,7 @@ def scores(result: SubmissionResult) -> dict[str, str]:
     return {exercise.id: number(exercise.score) for exercise in result.exercises}
 
 
-MISSING = "missing"
+MISSING: RowStatus = "missing"
 
 
 def render(
@@ -72,7 +76,7 @@ def render(
     return buffer.getvalue()
 
 
-def learner_status(result: SubmissionResult, person: dict[str, str]) -> str:
+def learner_status(result: SubmissionResult, person: dict[str, str]) -> RowStatus:
     return MISSING if person.get("submitted") == "no" else status(result)
 
 
