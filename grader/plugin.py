@@ -30,9 +30,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 
 from grader.client import LearnerApp
-from grader.cpu import Overrun, judge_cpu_limit
 from grader.errors import CheckFailure, CheckTimeout, SubmissionError, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, Exercise
+from grader.judge_limits import Overrun, judge_cpu_limit
 from grader.results import CheckStatus
 from grader.sandbox.process import Sandbox, TimeLimits, WorkerSpec
 
@@ -110,7 +110,7 @@ class StatePlugin:
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
-        """The judge's own CPU time in a check is bounded too (see :mod:`grader.cpu`)."""
+        """The judge's own CPU time in a check is bounded too (see :mod:`grader.judge_limits`)."""
         with judge_cpu_limit(time_limits(item).check) as overrun:
             try:
                 return (yield)

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.datastructures import Headers
 
 from grader.client import RequestInfo, Response
-from grader.cpu import JudgeOverworked, judge_cpu_limit
+from grader.judge_limits import JudgeOverworked, judge_cpu_limit
 
 
 def response(body: bytes, content_type: str) -> Response:
