@@ -202,19 +202,25 @@ def test_a_check_can_change_its_time_limits(tmp_path):
     folder.mkdir(parents=True)
     (folder / "checks.py").write_text(TIMED_CHECKS)
     (folder / "exercise.yaml").write_text("title: Timed\nconcept: time\norder: 2\nhints: [be quick]\n")
+    # Limits count CPU time (a sleeping app is not timed out before the backstop): these spin.
     slow = """
         import time
         from flask import Flask
         app = Flask(__name__)
 
+        def spin(seconds):
+            end = time.process_time() + seconds
+            while time.process_time() < end:
+                pass
+
         @app.route("/")
         def index():
-            time.sleep(1)
+            spin(1)
             return "slow"
 
         @app.route("/about")
         def about():
-            time.sleep(0.45)
+            spin(0.45)
             return "a bit slow"
 
         @app.route("/fast")
