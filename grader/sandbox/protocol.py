@@ -70,7 +70,7 @@ def recv(sock: socket.socket, limit: int = MAX_MESSAGE, deadline: float | None =
         raise MessageTooLarge(size, limit)
     try:
         message = json.loads(_read_exactly(sock, size, deadline))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # ValueError: also a 5000-digit integer
         raise ProtocolError(f"malformed message: {exc!r}") from None
     if not isinstance(message, dict):
         raise ProtocolError("a message must be a JSON object")
