@@ -48,10 +48,7 @@ def _exercises(course: Course) -> list[Exercise]:
 def _exercise(course: Course, name: str | None, progress: Progress | None = None) -> Exercise:
     """The exercise ``name``; without a name, the one the learner is on."""
     if name is None and progress is not None:
-        current = progress.current
-        if current is not None and not progress.standing(current).done:
-            return current
-        return progress.next_exercise() or _exercises(course)[-1]
+        return progress.working_on() or _exercises(course)[-1]
     return _selected(course, [name or ""])[0]
 
 
@@ -144,7 +141,7 @@ def list_exercises(course_path: Path | None) -> None:
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
-    help="Grade --root even where `flask-grader doctor` reports essential sandbox layers missing.",
+    help="Grade --root even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
 @NO_CACHE_OPTION
 @click.pass_obj
@@ -162,8 +159,8 @@ def check(
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
     own exercises/ (no --root) also records your progress; grading someone else's
-    submission (--root) needs the essential sandbox layers. Results are kept in
-    .flask-grader/cache/ and not graded again while nothing they depend on changes.
+    submission (--root) needs every sandbox guarantee (`flask-grader doctor`). Results are
+    kept in .flask-grader/cache/ and not graded again while nothing they depend on changes.
     """
     from grader import report
     from grader.cache import Cache
@@ -330,6 +327,7 @@ def reset(course_path: Path | None, exercise: str) -> None:
         backup = progress.workspace.reset(found)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
+    progress.current = found  # the exercise the learner is on now
     if backup is not None:
         click.echo(f"Your files are saved in {shown(backup)}/.")
     click.echo(f"{shown(found.path)} has the starter again. Read its README.md and start afresh.")
@@ -400,7 +398,7 @@ def schema_command() -> None:
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
-    help="Grade even where `flask-grader doctor` reports essential sandbox layers missing.",
+    help="Grade even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
 @NO_CACHE_OPTION
 @click.pass_obj
@@ -583,38 +581,119 @@ def export_github_classroom(
     )
 
 
+# ------------------------------------------------------------------ authoring
+
+
+def _authoring_course(path: Path | None) -> Course:
+    """The course to author in: --course, $FLASK_GRADER_COURSE, or the working directory's.
+    Never the grader's own tree by default: an author's exercise belongs in their course."""
+    course = _course(path)
+    cwd = Path.cwd().resolve()
+    if path is None and not os.environ.get("FLASK_GRADER_COURSE") and course.root not in (cwd, *cwd.parents):
+        raise click.ClickException(
+            "No course here: run `flask-grader init DIR` to make one, then run this inside it (or pass --course DIR)."
+        )
+    return course
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", default="", help="The course's title (default: from the folder's name).")
+def init_command(folder: Path, title: str) -> None:
+    """Make a course in FOLDER: exercises/, solutions/, a README for learners, the grader pinned."""
+    from grader.authoring.scaffold import ScaffoldError, init_course
+
+    try:
+        made = init_course(folder, title)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Made the course {folder}: " + ", ".join(str(path) for path in made.files))
+    click.echo(f"Next: cd {folder} && flask-grader new 01_first_steps")
+
+
+@main.command("new")
+@click.argument("name")
+@click.option("--title", help="The exercise's title (asked for when not given).")
+@click.option("--concept", help="The Flask concept it teaches (asked for when not given).")
+@click.pass_obj
+def new_command(course_path: Path | None, name: str, title: str | None, concept: str | None) -> None:
+    """Make the exercise NAME (NN_slug): README, starter, metadata, checks and its solution."""
+    from grader.authoring.scaffold import ScaffoldError, new_exercise
+
+    course = _authoring_course(course_path)
+    try:
+        made = new_exercise(course, name, title or click.prompt("Title"), concept or click.prompt("Concept"))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in made.files:
+        click.echo(f"  wrote {path}")
+    click.echo(
+        f"Next: write the contract in exercises/{name}/README.md, the checks in checks.py, the solution "
+        f"in solutions/{name}/app.py; then `flask-grader validate {name}`."
+    )
+
+
+@main.command("validate")
+@click.argument("exercises", nargs=-1)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Audit judges side by side."
+)
+@click.option(
+    "--budget", type=float, default=10.0, show_default=True, help="Seconds a check may take before a warning."
+)
+@click.option("--min-kill-rate", type=click.FloatRange(0, 1), default=0.95, show_default=True)
+@click.pass_obj
+def validate_command(
+    course_path: Path | None, exercises: tuple[str, ...], jobs: int, budget: float, min_kill_rate: float
+) -> None:
+    """Prove EXERCISES (default all) sound: metadata, scores, flakiness, audit, idle checks, cost.
+
+    Exits 1 when any exercise has a problem.
+    """
+    from grader.authoring.validate import render, validate
+
+    course = _course(course_path)
+    try:
+        validations = validate(course, list(exercises) or None, jobs=jobs, budget=budget, min_kill_rate=min_kill_rate)
+    except ExerciseError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(render(validations), nl=False)
+    sys.exit(0 if all(validation.valid for validation in validations) else 1)
+
+
 def require_sandbox() -> None:
     """Refuse, before grading anything, when learner code could not be sandboxed."""
-    from grader.sandbox.policy import missing_essentials
+    from grader.sandbox.policy import missing_guarantees
     from grader.sandbox.process import probe_layers
 
-    missing = missing_essentials(probe_layers())
+    missing = missing_guarantees(probe_layers())
     if missing:
-        names = "\n".join(f"  {layer.name}: {layer.detail}" for layer in missing)
+        names = "\n".join(f"  {kept.name}: {kept.detail}" for kept in missing)
         raise click.ClickException(
-            f"Refusing to grade submissions: this machine cannot sandbox learner code.\n{names}\n"
-            "`flask-grader doctor` shows every layer; --allow-weak-sandbox grades anyway."
+            f"Refusing to grade submissions: this machine cannot keep every sandbox guarantee.\n{names}\n"
+            "`flask-grader doctor` shows each guarantee and layer; --allow-weak-sandbox grades anyway."
         )
 
 
 @main.command()
-def doctor() -> None:
-    """Which sandbox layers protect this machine from learner code.
+@click.option("--no-linux", is_flag=True, help="Probe as a machine without Linux's features (macOS, WSL1) would.")
+def doctor(no_linux: bool) -> None:
+    """Which sandbox guarantees hold on this machine, and which layers keep them.
 
-    Exits 1 when an essential layer is missing (then batch grading refuses to run).
+    Exits 1 when a guarantee is missing (then batch grading refuses to run).
     """
-    from grader.sandbox.policy import describe, missing_essentials
+    from grader.sandbox.policy import Policy, describe, missing_guarantees
     from grader.sandbox.process import probe_layers
 
-    layers = probe_layers()
+    layers = probe_layers(Policy(linux=not no_linux))
     click.echo(describe(layers))
-    missing = missing_essentials(layers)
+    missing = missing_guarantees(layers)
     if missing:
         click.echo(
-            f"\nMissing essential layers: {', '.join(layer.name for layer in missing)}. "
-            "Learners grading their own code are fine; grading others' code (check --root) "
+            f"\nMissing guarantees: {', '.join(kept.name for kept in missing)}. "
+            "Learners grading their own code are fine; grading others' code (batch, check --root) "
             "refuses unless you pass --allow-weak-sandbox.",
             err=True,
         )
         sys.exit(1)
-    click.echo("\nAll essential layers are active: submissions can be batch-graded here.")
+    click.echo("\nEvery guarantee holds: submissions can be batch-graded here.")

@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from grader.course import Course, submission_folder
 from grader.errors import LoadFailed, SandboxUnavailable, SubmissionError, WorkerCrashed, WorkerTimeout
-from grader.exercise import CHECK_PREFIX, CHECKS, Exercise
+from grader.exercise import CHECK_PREFIX, CHECKS, CheckSpec, Exercise
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
 from grader.sandbox import nofollow
 from grader.sandbox.nofollow import Reader
 from grader.sandbox.policy import Layer, Policy
+from grader.sandbox.policy import guarantees as sandbox_guarantees
 from grader.sandbox.process import Sandbox
 
 if TYPE_CHECKING:
@@ -191,7 +192,8 @@ class Judge:
             self.interrupted = code == pytest.ExitCode.INTERRUPTED
         exercises = [assemble(run) for run in runs]
         faults = watcher.faults | {run.exercise.id for run in runs if run.collect_error}
-        result = SubmissionResult(str(root), exercises, time.monotonic() - started)
+        kept = {kept.name: kept.to_dict() for kept in sandbox_guarantees(self.layers)}
+        result = SubmissionResult(str(root), exercises, time.monotonic() - started, kept)
         return Judged(result, self.layers, faults)
 
 
@@ -331,9 +333,10 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
                 points=spec.points if outcome.status == "passed" else 0.0,
                 max_points=spec.points,
                 message=outcome.message,
-                hint=spec.hint if outcome.status != "passed" else "",
+                summary=outcome.summary or outcome.message,
+                hint=spec.hint_for(outcome.reason, outcome.hint) if outcome.status != "passed" else "",
                 example=outcome.example,
-                details=outcome.details,
+                details=expected_crash(spec, outcome.details),
                 hidden=spec.hidden,
             )
         )
@@ -382,6 +385,13 @@ def serve(events_fd: int, course: Course, policy: Policy) -> int:
             else:
                 send({"event": "done", "job": number, **judged.to_dict()})
     return 0
+
+
+def expected_crash(spec: CheckSpec, details: dict[str, str]) -> dict[str, str]:
+    """``details``, saying why the code raised when the exercise makes it raise on purpose."""
+    if spec.expected_crash and "traceback" in details:
+        return {**details, "expected_crash": spec.expected_crash}
+    return details
 
 
 def main() -> int:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -54,6 +56,9 @@ class Outcome:
     message: str = ""
     details: dict[str, str] = field(default_factory=dict)
     example: str = ""
+    summary: str = ""  # the one-line verdict; the message when the failure has no parts
+    reason: str = ""  # why it failed, when the expectation knows (see grader.errors.REASONS)
+    hint: str = ""  # the failure's own hint, used when the exercise has none for the reason
 
 
 @dataclass
@@ -133,12 +138,19 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     limits = time_limits(request.node)
     sandbox.begin_check(limits)
 
-    def spawn(mode: str = "import", module_name: str = "app") -> LearnerApp:
-        default = mode == "import" and module_name == "app"
+    def spawn(mode: str = "import", module_name: str = "app", replace: dict[str, str] | None = None) -> LearnerApp:
+        """``replace`` gives files (by name in the exercise folder) other content in this
+        worker only, such as a changed ``templates/base.html``; say so in the failure."""
+        default = mode == "import" and module_name == "app" and not replace
+        files = run.files
+        if replace:
+            folder = Path(tempfile.mkdtemp(prefix="flask-grader-replaced-"))
+            request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+            files = replaced(run.files, replace, folder)
         if default and run.load_error is not None:
             raise run.load_error  # it failed for an earlier check: same verdict, no wait
         try:
-            app = LearnerApp.load(sandbox, WorkerSpec(run.files, mode, module_name), limits.request)
+            app = LearnerApp.load(sandbox, WorkerSpec(files, mode, module_name), limits.request)
         except (SubmissionError, WorkerTimeout) as exc:
             if default and not isinstance(exc, CheckTimeout):  # that one is this check's alone
                 run.load_error = exc
@@ -149,6 +161,27 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     yield spawn
     for app in opened:
         app.close()
+
+
+def replaced(
+    files: tuple[tuple[Path, str], ...], replace: dict[str, str], folder: Path
+) -> tuple[tuple[Path, str], ...]:
+    """``files`` with the ``replace`` contents, written under ``folder`` (a folder entry
+    holding a replaced file is copied there first; the learner's files stay as they are)."""
+    result = []
+    for source, name in files:
+        inside = [other for other in replace if other == name or other.startswith(name + "/")]
+        if inside and source.is_dir():
+            shutil.copytree(source, folder / name, symlinks=True)
+        if inside:
+            source = folder / name
+        result.append((source, name))
+    for name, content in replace.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content, encoding="utf-8")
+        if not any(name == entry or name.startswith(entry + "/") for _, entry in files):
+            result.append((folder / name, name))
+    return tuple(result)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -217,7 +250,9 @@ def classify(exc: BaseException) -> Outcome:
         details = {"traceback": exc.learner_traceback} if exc.learner_traceback else {}
         return Outcome("error", exc.message, details, example)
     if isinstance(exc, CheckFailure):
-        return Outcome("failed", str(exc), exc.details(), example)
+        return Outcome(
+            "failed", str(exc), exc.details(), exc.example or example, exc.summary, exc.reason, exc.hint or ""
+        )
     if isinstance(exc, Flaky):
         return Outcome(
             "failed",

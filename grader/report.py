@@ -14,7 +14,6 @@ from pathlib import Path
 
 from werkzeug.exceptions import default_exceptions
 
-from grader.errors import CheckFailure
 from grader.expectations.display import cut_lines, quote
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.style import PLAIN, Style, inert
@@ -55,7 +54,8 @@ def render_exercise(
     width = max((len(check.name) for check in visible), default=0)
     explained = False
     for check in visible:
-        lines.append(f"  {style.status(check.status)} {check.name:{width}}  {check.description}")
+        points = f"{check.points:g}/{check.max_points:g}"
+        lines.append(f"  {style.status(check.status)} {check.name:{width}}  {points:>5}  {check.description}")
         if not check.passed and (all_feedback or not explained):
             lines.append(_indent(feedback(check, style, app_path=app_path), 6))
             explained = True
@@ -95,7 +95,11 @@ def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None =
             )
         )
     if details.get("traceback"):
-        lines.append(style.label("Your code raised:"))
+        if details.get("expected_crash"):
+            lines.append(_field(style, "Note", details["expected_crash"]))
+            lines.append(style.label("It raised, as the exercise asks:"))
+        else:
+            lines.append(style.label("Your code raised:"))
         lines.append(_indent(cut_lines(details["traceback"]), 2))
     if details.get("output"):
         lines.append(style.label("Your app printed:"))
@@ -120,21 +124,8 @@ def inert_check(check: CheckResult) -> CheckResult:
 
 
 def summary(check: CheckResult) -> str:
-    """The first part of the check's message: the one-line verdict, without the details
-    that :class:`CheckFailure` appends (they are shown field by field)."""
-    details = check.details
-    tail = str(
-        CheckFailure(
-            "",
-            request=details.get("request"),
-            expected=details.get("expected"),
-            actual=details.get("actual"),
-            learner_traceback=details.get("traceback"),
-        )
-    )
-    if tail and check.message.endswith(tail) and len(check.message) > len(tail):
-        return check.message[: -len(tail)]
-    return check.message or check.status
+    """The one-line verdict (results before schema 1.3 have none: their message's first line)."""
+    return check.summary or check.message.partition("\n")[0] or check.status
 
 
 def example_in_words(example: str) -> str:
@@ -152,11 +143,13 @@ def _actual(details: dict[str, str]) -> str | None:
     actual = details.get("actual")
     if not actual:
         return actual
-    return "\n".join(_standard_page(line, bool(details.get("traceback"))) or line for line in actual.splitlines())
+    raised = "on purpose" if details.get("expected_crash") else "yes" if details.get("traceback") else ""
+    return "\n".join(_standard_page(line, raised) or line for line in actual.splitlines())
 
 
-def _standard_page(line: str, raised: bool) -> str | None:
-    """What a ``body '...'`` line means when it is exactly Flask's page for its status."""
+def _standard_page(line: str, raised: str) -> str | None:
+    """What a ``body '...'`` line means when it is exactly Flask's page for its status;
+    ``raised`` is "yes" when the learner's code raised, "on purpose" when it was asked to."""
     match = STANDARD_PAGE.match(line)
     error = default_exceptions.get(int(match["code"])) if match else None
     page = error() if error is not None else None
@@ -165,7 +158,10 @@ def _standard_page(line: str, raised: bool) -> str | None:
     meaning = {
         404: " (no route matches this URL)",
         405: " (the route exists, but not for this method)",
-        500: ", because your code raised an exception (below)" if raised else "",
+        500: {
+            "yes": ", because your code raised an exception (below)",
+            "on purpose": ": the exception below was raised on purpose, and no 500 handler answered it",
+        }.get(raised, ""),
     }.get(page.code or 0, "")
     return f"body: Flask's standard {page.name} page{meaning}"
 
