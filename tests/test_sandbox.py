@@ -279,7 +279,7 @@ EVERY_MESSAGE = [
     protocol.ZygoteConfig("/tmp/s", "/g", Limits(open_files=64), ("uid",), {"pids-cgroup": "/c"}, {"x": "why"}),
     protocol.StartWorker("/w", "/w.out", (("/src/app.py", "app.py"),), "main", "app", "app.py"),
     protocol.ZygoteReady({"uid": Layer("uid", True, "own uid")}),
-    protocol.WorkerStarted(42),
+    protocol.WorkerStarted(42, 0x40000007),
     protocol.WorkerNotStarted("no fork"),
     protocol.AppLoaded({"rules": [{"rule": "/"}]}),
     protocol.AppNotLoaded("syntax_error", "app.py has a syntax error", "Traceback ..."),
