@@ -7,7 +7,8 @@ Fixtures for checks:
 * ``main_app``: the learner's module run as ``__main__``, with ``app.run`` recorded;
 * ``spawn_app``: ``spawn_app(mode="import"|"main", module_name="app")`` for more.
 
-A check's requests may take 2 s each and 30 s together; a check marked
+A check's requests may take 2 s each and 30 s together, counted in the workers' CPU time
+(with a wall-clock backstop five times longer); a check marked
 ``@pytest.mark.time_limits(request=5, load=5, check=60)`` gets other limits.
 
 Hooks record each check's outcome for :mod:`grader.judge`. Hypothesis runs

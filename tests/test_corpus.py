@@ -81,6 +81,8 @@ ENTRIES = {
     "terminal_escapes": Verdict(checks={"index": "failed", "about": "failed"}, words=("RuntimeError",)),
     "keyring_notes": WORKS,
     "abstract_socket": WORKS,
+    "forged_integer": Verdict("error", words=("ended unexpectedly while importing the module",)),
+    "unasked_reply": Verdict(checks={"about": "error"}, words=("does not accept",)),
     # issue 13: what the new mechanisms stop
     "trace_judge": WORKS,
     "read_other_proc": WORKS,

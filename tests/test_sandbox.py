@@ -206,19 +206,25 @@ def test_a_check_can_change_its_time_limits(tmp_path):
     folder.mkdir(parents=True)
     (folder / "checks.py").write_text(TIMED_CHECKS)
     (folder / "exercise.yaml").write_text("title: Timed\nconcept: time\norder: 2\nhints: [be quick]\n")
+    # Limits count CPU time (a sleeping app is not timed out before the backstop): these spin.
     slow = """
         import time
         from flask import Flask
         app = Flask(__name__)
 
+        def spin(seconds):
+            end = time.process_time() + seconds
+            while time.process_time() < end:
+                pass
+
         @app.route("/")
         def index():
-            time.sleep(1)
+            spin(1)
             return "slow"
 
         @app.route("/about")
         def about():
-            time.sleep(0.45)
+            spin(0.45)
             return "a bit slow"
 
         @app.route("/fast")
@@ -273,7 +279,7 @@ EVERY_MESSAGE = [
     protocol.ZygoteConfig("/tmp/s", "/g", Limits(open_files=64), ("uid",), {"pids-cgroup": "/c"}, {"x": "why"}),
     protocol.StartWorker("/w", "/w.out", (("/src/app.py", "app.py"),), "main", "app", "app.py"),
     protocol.ZygoteReady({"uid": Layer("uid", True, "own uid")}),
-    protocol.WorkerStarted(42),
+    protocol.WorkerStarted(42, 0x40000007),
     protocol.WorkerNotStarted("no fork"),
     protocol.AppLoaded({"rules": [{"rule": "/"}]}),
     protocol.AppNotLoaded("syntax_error", "app.py has a syntax error", "Traceback ..."),

@@ -264,15 +264,6 @@ def _copy(source: Path, target: Path, remaining: list[int]) -> None:
     # Anything else (a pipe, a socket, a device) is left out.
 
 
-def _global_pid() -> int:
-    """Our pid as the judge sees it (``getpid`` says 1 in a new PID namespace): the
-    /proc mounted now still belongs to the zygote's namespace."""
-    try:
-        return int(os.readlink("/proc/self"))
-    except (OSError, ValueError):
-        return os.getpid()
-
-
 def _own_network() -> None:
     """A network namespace of the worker's own, inside the zygote's (which has none to
     reach either): abstract Unix sockets live in a network namespace, so one check's

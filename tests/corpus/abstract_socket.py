@@ -16,8 +16,8 @@ try:
 except OSError:
     pass
 
-listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-try:
+try:  # a filter may refuse Unix sockets outright
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(NAME)
     listener.listen(8)
     threading.Thread(target=lambda: [listener.accept() for _ in iter(int, 1)], daemon=True).start()
