@@ -1,4 +1,9 @@
-"""The ``flask-grader`` command."""
+"""The ``flask-grader`` command.
+
+Each command imports what it needs when it runs (``--help`` and quick commands do
+not pay for grading, batch or report code); the imports here are what the options'
+defaults and choices need.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +13,20 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from grader import __version__, report
-from grader.classroom import github_classroom, gradescope, junit, roster
-from grader.classroom.batch import ASSIGNMENT, FORMATS, BatchError, Shard, merge, plan, run_batch, start_regrade
+from grader import __version__
+from grader.classroom import gradescope
+from grader.classroom.batch import ASSIGNMENT, FORMATS
 from grader.classroom.imports import SOURCES
 from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise, ExerciseError
-from grader.grading import SUBMISSION_TIMEOUT, grade, verify
-from grader.progress import Progress, first_to_do, render_next, render_overview
-from grader.sandbox.policy import Policy, describe, missing_essentials
-from grader.sandbox.process import probe_layers
-from grader.style import Style
-from grader.workspace import shown
+from grader.grading import SUBMISSION_TIMEOUT
+
+if TYPE_CHECKING:
+    from grader.progress import Progress
 
 COURSE_HELP = "The course folder (default: found from the working directory)."
 
@@ -72,6 +76,11 @@ CHECKS_OPTION = click.option(
     help="A folder of hidden checks: NN_slug/checks.py (and optional NN_slug/exercise.yaml) per exercise.",
 )
 EXERCISES_OPTION = click.option("--exercises", help="The exercises to grade, comma-separated: 01,02 (default: all).")
+NO_CACHE_OPTION = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Grade everything afresh: take nothing from the result cache, keep nothing in it.",
+)
 HIDDEN_VISIBILITY_OPTION = click.option(
     "--hidden-visibility",
     type=click.Choice(gradescope.HIDDEN_VISIBILITIES),
@@ -92,6 +101,9 @@ def main(ctx: click.Context, course_path: Path | None) -> None:
     """
     ctx.obj = course_path
     if ctx.invoked_subcommand is None:
+        from grader.progress import Progress, render_overview
+        from grader.style import Style
+
         course = _course(course_path)
         _exercises(course)
         click.echo(render_overview(Progress(course).standings(), Style.for_stream(sys.stdout)))
@@ -129,8 +141,9 @@ def list_exercises(course_path: Path | None) -> None:
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
-    help="Grade --root even where `flask-grader doctor` reports essential sandbox layers missing.",
+    help="Grade --root even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
+@NO_CACHE_OPTION
 @click.pass_obj
 def check(
     course_path: Path | None,
@@ -140,13 +153,23 @@ def check(
     timeout: float,
     jobs: int,
     allow_weak_sandbox: bool,
+    no_cache: bool,
 ) -> None:
     """Grade EXERCISES (by number, slug or folder; default all).
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
     own exercises/ (no --root) also records your progress; grading someone else's
-    submission (--root) needs the essential sandbox layers.
+    submission (--root) needs every sandbox guarantee (`flask-grader doctor`). Results are
+    kept in .flask-grader/cache/ and not graded again while nothing they depend on changes.
     """
+    from grader import report
+    from grader.cache import Cache
+    from grader.classroom import junit
+    from grader.grading import grade
+    from grader.progress import Progress
+    from grader.sandbox.policy import Policy
+    from grader.style import Style
+
     course = _course(course_path)
     known = _exercises(course)  # a malformed course is reported before any grading
     own = root is None or root.resolve() == course.exercises_dir.resolve()
@@ -155,8 +178,15 @@ def check(
         require_sandbox()
     progress = Progress(course) if own else None
     fingerprints = {e.id: progress.workspace.fingerprint(e) for e in known} if progress else {}
+    cache = None if no_cache else Cache.for_course(course, own_code=own)
     result = grade(
-        course, root or course.exercises_dir, list(exercises) or None, timeout=timeout, jobs=jobs, policy=policy
+        course,
+        root or course.exercises_dir,
+        list(exercises) or None,
+        timeout=timeout,
+        jobs=jobs,
+        policy=policy,
+        cache=cache,
     )
     if progress is not None:
         for exercise in result.exercises:
@@ -172,12 +202,16 @@ def check(
 
 @main.command("verify")
 @CHECKS_OPTION
+@NO_CACHE_OPTION
 @click.pass_obj
-def verify_command(course_path: Path | None, hidden_checks: Path | None) -> None:
+def verify_command(course_path: Path | None, hidden_checks: Path | None, no_cache: bool) -> None:
     """Check that every solution scores full marks and every starter zero (hidden checks too)."""
+    from grader.cache import Cache
+    from grader.grading import verify
+
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     _exercises(course)
-    problems, solutions, starters = verify(course)
+    problems, solutions, starters = verify(course, cache=None if no_cache else Cache.for_course(course))
     for solution, starter in zip(solutions.exercises, starters.exercises, strict=True):
         ok = solution.passed and starter.score == 0
         click.echo(
@@ -238,6 +272,8 @@ def audit_command(
 @click.pass_obj
 def hint(course_path: Path | None, exercise: str | None, show_all: bool) -> None:
     """The next hint for EXERCISE (default: the one you are on), a stronger one each time."""
+    from grader.progress import Progress
+
     course = _course(course_path)
     progress = Progress(course)
     found = _exercise(course, exercise, progress)
@@ -261,6 +297,9 @@ def hint(course_path: Path | None, exercise: str | None, show_all: bool) -> None
 @click.pass_obj
 def next_exercise(course_path: Path | None) -> None:
     """The exercise to do next: the first that does not pass yet."""
+    from grader.progress import Progress, first_to_do, render_next
+    from grader.style import Style
+
     course = _course(course_path)
     _exercises(course)
     progress = Progress(course)
@@ -275,6 +314,9 @@ def next_exercise(course_path: Path | None) -> None:
 @click.pass_obj
 def reset(course_path: Path | None, exercise: str) -> None:
     """Put the starter of EXERCISE back; your file is kept in a backup first."""
+    from grader.progress import Progress
+    from grader.workspace import shown
+
     course = _course(course_path)
     progress = Progress(course)
     found = _exercise(course, exercise)
@@ -299,6 +341,7 @@ def watch(course_path: Path | None, exercise: str | None) -> None:
 
     Keys: h hint, l list, n next exercise, q quit.
     """
+    from grader.progress import Progress
     from grader.watch import Watch
 
     course = _course(course_path)
@@ -355,8 +398,9 @@ def schema_command() -> None:
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
-    help="Grade even where `flask-grader doctor` reports essential sandbox layers missing.",
+    help="Grade even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
+@NO_CACHE_OPTION
 @click.pass_obj
 def batch(
     course_path: Path | None,
@@ -374,13 +418,20 @@ def batch(
     shard: str | None,
     regrade: bool,
     allow_weak_sandbox: bool,
+    no_cache: bool,
 ) -> None:
     """Grade a class: SUBMISSIONS is a folder or .zip per learner laid out like exercises/, a Canvas
     or Moodle download (the zip or its folder), or a folder of GitHub Classroom repositories.
 
     Writes into --out a gradebook CSV, each learner's JSON result and feedback, and an HTML
-    report. Run it again after an interruption: finished submissions are kept.
+    report. Run it again after an interruption: finished submissions are kept. Identical
+    files across the class are graded once (the cache is in --out/cache/).
     """
+    from grader.cache import Cache
+    from grader.classroom import roster
+    from grader.classroom.batch import BatchError, Shard, plan, run_batch, start_regrade
+    from grader.sandbox.policy import Policy
+
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     exercise_ids = _chosen(course, exercises)
     policy = Policy(require=not allow_weak_sandbox)
@@ -416,6 +467,7 @@ def batch(
                 formats=formats,
                 hidden_visibility=hidden_visibility,
                 policy=policy,
+                cache=None if no_cache else Cache.for_batch(out),
                 on_done=lambda learner: bar.update(1),
                 source=found.source,
                 roster_entries=entries,
@@ -451,6 +503,8 @@ def batch(
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 def merge_command(shards: tuple[Path, ...], out: Path) -> None:
     """Join the --out folders of `batch --shard K/N` runs into one gradebook and report."""
+    from grader.classroom.batch import BatchError, merge
+
     try:
         manifest = merge(list(shards), out)
     except BatchError as exc:
@@ -511,6 +565,8 @@ def export_github_classroom(
     course_path: Path | None, out: Path, exercises: str | None, course_repository: str | None, ref: str | None
 ) -> None:
     """The GitHub Classroom autograding workflow: one test per exercise, worth its points."""
+    from grader.classroom import github_classroom
+
     course = _course(course_path)
     exercise_ids = _chosen(course, exercises)
     chosen = [exercise for exercise in _exercises(course) if exercise.id in exercise_ids]
@@ -525,32 +581,119 @@ def export_github_classroom(
     )
 
 
+# ------------------------------------------------------------------ authoring
+
+
+def _authoring_course(path: Path | None) -> Course:
+    """The course to author in: --course, $FLASK_GRADER_COURSE, or the working directory's.
+    Never the grader's own tree by default: an author's exercise belongs in their course."""
+    course = _course(path)
+    cwd = Path.cwd().resolve()
+    if path is None and not os.environ.get("FLASK_GRADER_COURSE") and course.root not in (cwd, *cwd.parents):
+        raise click.ClickException(
+            "No course here: run `flask-grader init DIR` to make one, then run this inside it (or pass --course DIR)."
+        )
+    return course
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", default="", help="The course's title (default: from the folder's name).")
+def init_command(folder: Path, title: str) -> None:
+    """Make a course in FOLDER: exercises/, solutions/, a README for learners, the grader pinned."""
+    from grader.authoring.scaffold import ScaffoldError, init_course
+
+    try:
+        made = init_course(folder, title)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Made the course {folder}: " + ", ".join(str(path) for path in made.files))
+    click.echo(f"Next: cd {folder} && flask-grader new 01_first_steps")
+
+
+@main.command("new")
+@click.argument("name")
+@click.option("--title", help="The exercise's title (asked for when not given).")
+@click.option("--concept", help="The Flask concept it teaches (asked for when not given).")
+@click.pass_obj
+def new_command(course_path: Path | None, name: str, title: str | None, concept: str | None) -> None:
+    """Make the exercise NAME (NN_slug): README, starter, metadata, checks and its solution."""
+    from grader.authoring.scaffold import ScaffoldError, new_exercise
+
+    course = _authoring_course(course_path)
+    try:
+        made = new_exercise(course, name, title or click.prompt("Title"), concept or click.prompt("Concept"))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in made.files:
+        click.echo(f"  wrote {path}")
+    click.echo(
+        f"Next: write the contract in exercises/{name}/README.md, the checks in checks.py, the solution "
+        f"in solutions/{name}/app.py; then `flask-grader validate {name}`."
+    )
+
+
+@main.command("validate")
+@click.argument("exercises", nargs=-1)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Audit judges side by side."
+)
+@click.option(
+    "--budget", type=float, default=10.0, show_default=True, help="Seconds a check may take before a warning."
+)
+@click.option("--min-kill-rate", type=click.FloatRange(0, 1), default=0.95, show_default=True)
+@click.pass_obj
+def validate_command(
+    course_path: Path | None, exercises: tuple[str, ...], jobs: int, budget: float, min_kill_rate: float
+) -> None:
+    """Prove EXERCISES (default all) sound: metadata, scores, flakiness, audit, idle checks, cost.
+
+    Exits 1 when any exercise has a problem.
+    """
+    from grader.authoring.validate import render, validate
+
+    course = _course(course_path)
+    try:
+        validations = validate(course, list(exercises) or None, jobs=jobs, budget=budget, min_kill_rate=min_kill_rate)
+    except ExerciseError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(render(validations), nl=False)
+    sys.exit(0 if all(validation.valid for validation in validations) else 1)
+
+
 def require_sandbox() -> None:
     """Refuse, before grading anything, when learner code could not be sandboxed."""
-    missing = missing_essentials(probe_layers())
+    from grader.sandbox.policy import missing_guarantees
+    from grader.sandbox.process import probe_layers
+
+    missing = missing_guarantees(probe_layers())
     if missing:
-        names = "\n".join(f"  {layer.name}: {layer.detail}" for layer in missing)
+        names = "\n".join(f"  {kept.name}: {kept.detail}" for kept in missing)
         raise click.ClickException(
-            f"Refusing to grade submissions: this machine cannot sandbox learner code.\n{names}\n"
-            "`flask-grader doctor` shows every layer; --allow-weak-sandbox grades anyway."
+            f"Refusing to grade submissions: this machine cannot keep every sandbox guarantee.\n{names}\n"
+            "`flask-grader doctor` shows each guarantee and layer; --allow-weak-sandbox grades anyway."
         )
 
 
 @main.command()
-def doctor() -> None:
-    """Which sandbox layers protect this machine from learner code.
+@click.option("--no-linux", is_flag=True, help="Probe as a machine without Linux's features (macOS, WSL1) would.")
+def doctor(no_linux: bool) -> None:
+    """Which sandbox guarantees hold on this machine, and which layers keep them.
 
-    Exits 1 when an essential layer is missing (then batch grading refuses to run).
+    Exits 1 when a guarantee is missing (then batch grading refuses to run).
     """
-    layers = probe_layers()
+    from grader.sandbox.policy import Policy, describe, missing_guarantees
+    from grader.sandbox.process import probe_layers
+
+    layers = probe_layers(Policy(linux=not no_linux))
     click.echo(describe(layers))
-    missing = missing_essentials(layers)
+    missing = missing_guarantees(layers)
     if missing:
         click.echo(
-            f"\nMissing essential layers: {', '.join(layer.name for layer in missing)}. "
-            "Learners grading their own code are fine; grading others' code (check --root) "
+            f"\nMissing guarantees: {', '.join(kept.name for kept in missing)}. "
+            "Learners grading their own code are fine; grading others' code (batch, check --root) "
             "refuses unless you pass --allow-weak-sandbox.",
             err=True,
         )
         sys.exit(1)
-    click.echo("\nAll essential layers are active: submissions can be batch-graded here.")
+    click.echo("\nEvery guarantee holds: submissions can be batch-graded here.")

@@ -126,8 +126,12 @@ def submission_folder(root: Path, exercise: Exercise, reader: Reader | None = No
 
 
 def _is_course(path: Path) -> bool:
+    """A folder with exercises in ``exercises/``, or an author's new course (``flask-grader
+    init``): ``exercises/`` and ``solutions/``, perhaps still empty."""
     exercises = path / "exercises"
-    return exercises.is_dir() and any((child / METADATA).is_file() for child in exercises.iterdir())
+    if not exercises.is_dir():
+        return False
+    return (path / "solutions").is_dir() or any((child / METADATA).is_file() for child in exercises.iterdir())
 
 
 def _with_hidden_checks(exercises: list[Exercise], folder: Path) -> list[Exercise]:

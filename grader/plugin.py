@@ -55,8 +55,9 @@ class Outcome:
     message: str = ""
     details: dict[str, str] = field(default_factory=dict)
     example: str = ""
+    summary: str = ""  # the one-line verdict; the message when the failure has no parts
     reason: str = ""  # why it failed, when the expectation knows (see grader.errors.REASONS)
-    hint: str = ""  # the expectation's own hint for that reason
+    hint: str = ""  # the failure's own hint, used when the exercise has none for the reason
 
 
 @dataclass
@@ -69,6 +70,7 @@ class ExerciseRun:
     load_error: SubmissionError | WorkerTimeout | None = None  # the module would not load
     collect_error: str = ""
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    selectors: dict[str, str] = field(default_factory=dict)  # check name -> "path::function", to run it again
 
 
 @dataclass
@@ -219,6 +221,7 @@ def main_app(spawn_app: Callable[..., LearnerApp]) -> LearnerApp:
 def record(run: ExerciseRun, item: pytest.Function, call: pytest.CallInfo[None]) -> None:
     """Keep the first non-passing outcome of each check (parametrized items share one)."""
     name = item.originalname[len(CHECK_PREFIX) :]
+    run.selectors[name] = f"{item.path}::{item.originalname}"
     previous = run.outcomes.get(name)
     if previous is not None and previous.status != "passed":
         return
@@ -246,7 +249,9 @@ def classify(exc: BaseException) -> Outcome:
         details = {"traceback": exc.learner_traceback} if exc.learner_traceback else {}
         return Outcome("error", exc.message, details, example)
     if isinstance(exc, CheckFailure):
-        return Outcome("failed", str(exc), exc.details(), example, exc.reason, exc.hint)
+        return Outcome(
+            "failed", str(exc), exc.details(), exc.example or example, exc.summary, exc.reason, exc.hint or ""
+        )
     if isinstance(exc, Flaky):
         return Outcome(
             "failed",

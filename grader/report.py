@@ -14,7 +14,6 @@ from pathlib import Path
 
 from werkzeug.exceptions import default_exceptions
 
-from grader.errors import CheckFailure
 from grader.expectations.display import cut_lines, quote
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.style import PLAIN, Style, inert
@@ -125,21 +124,8 @@ def inert_check(check: CheckResult) -> CheckResult:
 
 
 def summary(check: CheckResult) -> str:
-    """The first part of the check's message: the one-line verdict, without the details
-    that :class:`CheckFailure` appends (they are shown field by field)."""
-    details = check.details
-    tail = str(
-        CheckFailure(
-            "",
-            request=details.get("request"),
-            expected=details.get("expected"),
-            actual=details.get("actual"),
-            learner_traceback=details.get("traceback"),
-        )
-    )
-    if tail and check.message.endswith(tail) and len(check.message) > len(tail):
-        return check.message[: -len(tail)]
-    return check.message or check.status
+    """The one-line verdict (results before schema 1.3 have none: their message's first line)."""
+    return check.summary or check.message.partition("\n")[0] or check.status
 
 
 def example_in_words(example: str) -> str:

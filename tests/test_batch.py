@@ -274,5 +274,7 @@ def test_three_shards_merged_give_the_same_gradebook_as_one_run(graded):
             SubmissionResult.load(out / "results" / f"{learner}.json").to_dict() for out in (graded.out, merged)
         )
         one["duration"] = sharded["duration"] = 0
+        for exercise in one["exercises"] + sharded["exercises"]:
+            exercise["cached"] = False  # which shard graded a file first differs; nothing else may
         assert one == sharded, learner
         assert (merged / "junit" / f"{learner}.xml").is_file()

@@ -187,7 +187,8 @@ def test_session_and_error_handler_mistakes_show_cookies_status_and_traceback(tm
     output = report.render(result)
 
     visits = feedback_of(output, "counts_per_client")
-    assert "Request:   GET /visit" in visits
+    # The story of the app's requests comes by itself: the first visit, then the failing one.
+    assert "Request:   1. GET /visit → 200 OK, body 'Visits: 1'\n           2. GET /visit\n" in visits
     assert "Expected:  'Visits: 2'" in visits and "body 'Visits: 1'" in visits
     # The second visit carries the cookie the first set: both requests, one cookie jar.
     assert (

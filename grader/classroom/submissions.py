@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from grader.cache import Cache
 from grader.course import Course, submission_folder
 from grader.exercise import FOLDER, Exercise
 from grader.grading import GradingCancelled, grade
@@ -88,8 +89,11 @@ def grade_submission(
     timeout: float,
     cancel: threading.Event | None = None,
     policy: Policy = Policy(),
+    jobs: int = 1,
+    cache: Cache | None = None,
 ) -> SubmissionResult:
-    """Grade one learner; a submission that cannot be opened scores zero with the reason."""
+    """Grade one learner; a submission that cannot be opened scores zero with the reason.
+    ``jobs`` judges share its exercises; ``cache`` as for :func:`grader.grading.grade`."""
     exercises = [exercise for exercise in course.exercises() if exercise.id in exercise_ids]
     blocked = dict(submission.exercise_problems)
     try:
@@ -99,7 +103,9 @@ def grade_submission(
             wanted = [exercise_id for exercise_id in exercise_ids if exercise_id not in blocked]
             result = SubmissionResult(submission.learner, [])
             if wanted:
-                result = grade(course, root, wanted, timeout=timeout, cancel=cancel, policy=policy)
+                result = grade(
+                    course, root, wanted, timeout=timeout, cancel=cancel, policy=policy, jobs=jobs, cache=cache
+                )
             graded = {exercise.id: exercise for exercise in result.exercises}
             ordered = [graded.get(e.id) or errored(e, blocked.get(e.id, "")) for e in exercises]
             result = replace(result, exercises=ordered)

@@ -25,7 +25,11 @@ class ResponseExpectation:
 
     def __init__(self, response: Response) -> None:
         self.response = response
-        self.earlier: tuple[Response, ...] = ()
+        # What the app answered before, from every client: a failure tells the whole
+        # story, ending with the request that went wrong (state carries over between
+        # requests: sessions, counters, a store of notes).
+        self.earlier: tuple[Response, ...] = response.story
+        self.earlier_cut = response.story_cut
         self.changes: tuple[str, ...] = ()
 
     def noting(self, *changes: str) -> ResponseExpectation:
@@ -40,14 +44,12 @@ class ResponseExpectation:
         return self
 
     def after(self, *earlier: Response) -> ResponseExpectation:
-        """Show the ``earlier`` responses, numbered, before this request if a check fails.
-
-        For state that carries over between requests (sessions, counters, ``g``):
-        the learner sees the whole story, ending with the request that went wrong.
+        """Tell only the ``earlier`` responses before this request if a check fails,
+        instead of everything the app answered before it (see :attr:`Response.story`).
 
         >>> expect(third).after(first, second).body("Visits: 3")
         """
-        self.earlier = earlier
+        self.earlier, self.earlier_cut = earlier, 0
         return self
 
     # -- status
@@ -315,8 +317,10 @@ class ResponseExpectation:
         def who(step: Response) -> str:
             return f"client {letters[step.request.client]}: " if len(letters) > 1 else ""
 
-        lines = [f"{number}. {who(step)}{exchange(step)}" for number, step in enumerate(self.earlier, 1)]
-        lines.append(f"{len(steps)}. {who(self.response)}{self.response.request}")
+        first = self.earlier_cut + 1
+        lines = [f"({self.earlier_cut} earlier requests not shown)"] if self.earlier_cut else []
+        lines += [f"{number}. {who(step)}{exchange(step)}" for number, step in enumerate(self.earlier, first)]
+        lines.append(f"{first + len(self.earlier)}. {who(self.response)}{self.response.request}")
         return "\n".join(lines)
 
     def _actual(self) -> str:
