@@ -7,11 +7,17 @@ Measured side by side, in one run, on this machine:
 2. ``flask-grader check`` on the same solutions;
 3. CS50's check50 (``--dev``, offline) on equivalent checks for 02, 03 and 04
    (``benchmarks/check50/``), installed into a private virtualenv on first use;
-4. batch throughput at ``-j 1`` and ``-j 2`` on generated submissions
-   (``--class-size``, default 100: full submissions of every exercise);
-5. peak memory of a worker.
+4. ``flask-grader check`` of a whole learner's course, cold (``--no-cache``) and
+   unchanged (every result in the cache);
+5. ``flask-grader watch``: from a real save of ``app.py`` to the first check on
+   the screen, and to the last (02, 03, 04);
+6. batch throughput at ``-j 2`` on two generated classes of full submissions
+   (``--class-size``): a distinct one (no two files alike) and a realistic one
+   (a third of the exercises untouched starters, the rest shared by three learners);
+7. peak memory of a worker.
 
-Every time is the median of ``--runs`` runs (wall clock, whole commands).
+Every time is the median of ``--runs`` runs (wall clock, whole commands); every
+grading here but the unchanged course and watch is cold (``--no-cache``).
 """
 
 from __future__ import annotations
@@ -20,11 +26,13 @@ import argparse
 import json
 import os
 import platform
+import queue
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 from grader import judge  # noqa: E402
 from grader.course import Course  # noqa: E402
 from grader.grading import hypothesis_cache  # noqa: E402
-from grader.sandbox.process import Sandbox, WorkerSpec  # noqa: E402
+from grader.sandbox.process import Sandbox, WorkerSpec, probe_layers  # noqa: E402
 from grader.sandbox.protocol import Request  # noqa: E402
 
 CHECK50_EXERCISES = ("02_first_route", "03_dynamic_routes", "04_converters")
@@ -86,7 +94,96 @@ def floor_command(exercises: list[str]) -> list[str]:
 
 
 def grader_command(exercises: list[str], jobs: int = 1) -> list[str]:
-    return [sys.executable, "-m", "grader", "check", *exercises, "--root", str(ROOT / "solutions"), "-j", str(jobs)]
+    """A cold ``check`` of the reference solutions (the cache would answer every run but the first)."""
+    return [
+        *(sys.executable, "-m", "grader", "check", *exercises),
+        *("--root", str(ROOT / "solutions"), "-j", str(jobs), "--no-cache"),
+    ]
+
+
+def learner_course(folder: Path) -> Path:
+    """A learner's copy of the course: the exercises at their starters, no state yet."""
+    shutil.copytree(ROOT / "exercises", folder / "exercises", ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def unchanged_check(runs: int) -> dict[str, float]:
+    """``check`` of a whole untouched course: cold, then with every result in the cache."""
+    with tempfile.TemporaryDirectory(prefix="bench-course-") as tmp:
+        course = learner_course(Path(tmp))
+        command = [sys.executable, "-m", "grader", "--course", str(course), "check"]
+        cold = timed([*command, "--no-cache"], runs, cwd=course, expect_ok=False)
+        warm = timed(command, runs, cwd=course, expect_ok=False)  # its warm-up run fills the cache
+    return {"cold_s": round(cold, 3), "unchanged_s": round(warm, 3), "unchanged_over_cold": round(warm / cold, 3)}
+
+
+KEYS_LINE = "h hint · l list · n next exercise · q quit"
+
+
+def watch_latency(exercise: str, runs: int) -> dict[str, float]:
+    """Seconds from a real save of ``app.py`` to the first check on ``watch``'s screen, and to
+    the settled screen. The file is the reference solution, already recorded as passed (so
+    watch stays on it), with a new comment each save (so the cache has no answer)."""
+    with tempfile.TemporaryDirectory(prefix="bench-watch-") as tmp:
+        course = learner_course(Path(tmp))
+        app = course / "exercises" / exercise / "app.py"
+        solution = (ROOT / "solutions" / exercise / "app.py").read_text(encoding="utf-8")
+        app.write_text(solution, encoding="utf-8")
+        base = [sys.executable, "-m", "grader", "--course", str(course)]
+        subprocess.run([*base, "check", exercise], cwd=course, env=env(), capture_output=True, check=True)
+        watch = subprocess.Popen(
+            [*base, "watch", exercise], cwd=course, env=env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        screens: queue.Queue[tuple[float, str]] = queue.Queue()
+        threading.Thread(target=_read_screens, args=(watch.stdout, screens), daemon=True).start()
+        try:
+            _settled(screens, time.perf_counter() - 1)  # the first check, at start-up
+            firsts, lasts = [], []
+            for run in range(runs + 1):
+                time.sleep(0.5)  # the learner reads
+                saved = time.perf_counter()
+                app.write_text(f"{solution}\n# save {run}\n", encoding="utf-8")
+                first, last = _settled(screens, saved)
+                if run:  # the first save warms the judge's page cache
+                    firsts.append(first - saved)
+                    lasts.append(last - saved)
+        finally:
+            watch.kill()
+            watch.wait()
+    return {"first_verdict_s": round(statistics.median(firsts), 3), "all_checks_s": round(statistics.median(lasts), 3)}
+
+
+def _read_screens(stream, screens: queue.Queue[tuple[float, str]]) -> None:
+    """Each screen watch draws (it ends with the key line), stamped when it arrived."""
+    text = ""
+    while chunk := os.read(stream.fileno(), 65536):
+        text += chunk.decode("utf-8", "replace")
+        while KEYS_LINE in text:
+            screen, _, text = text.partition(KEYS_LINE)
+            screens.put((time.perf_counter(), screen))
+
+
+def _settled(screens: queue.Queue[tuple[float, str]], after: float, timeout: float = 300) -> tuple[float, float]:
+    """When, after ``after``, the first check of a new grading and its settled screen arrived.
+
+    While checking, watch shows the checks ended so far: the first screen with fewer check
+    lines than the last settled one is the new grading's first verdict."""
+    first = None
+    while True:
+        stamp, screen = screens.get(timeout=timeout)
+        if stamp < after:
+            continue
+        verdicts = sum(word in line for line in screen.splitlines() for word in VERDICTS)
+        checking = "Checking " in screen
+        if first is None and verdicts and (not checking or verdicts < _settled.checks):  # type: ignore[attr-defined]
+            first = stamp
+        if verdicts and not checking:
+            _settled.checks = verdicts  # type: ignore[attr-defined]
+            return first or stamp, stamp
+
+
+_settled.checks = 10**6  # type: ignore[attr-defined]
+VERDICTS = ("  PASS ", "  FAIL ", "  ERROR ", "  TIMEOUT ")
 
 
 def check50_available() -> Path | None:
@@ -138,17 +235,27 @@ def worker_memory(course: Course) -> dict[str, float]:
     return {"peak_rss_mib_max": round(max(peaks), 1), "pss_mib_max": round(max(pss), 1)}
 
 
-def generate_class(course: Course, folder: Path, size: int) -> Path:
-    """``size`` learners, each with every exercise: the reference solution, or (for
-    about a third, chosen deterministically) the starter, so scores vary."""
+def generate_class(course: Course, folder: Path, size: int, realistic: bool) -> Path:
+    """``size`` learners, each with every exercise: the reference solution, or (for about a
+    third, chosen deterministically) the starter, so scores vary.
+
+    Distinct: every learner's ``app.py`` differs from every other (a comment naming the
+    learner), so nothing is graded once for two. Realistic: the starters are untouched
+    (alike across the class) and each solution is shared by three learners."""
     for learner in range(size):
         for exercise in course.exercises():
-            source = course.exercises_dir if (learner + exercise.order) % 3 == 0 else course.solutions_dir
+            starter = (learner + exercise.order) % 3 == 0
+            source = course.exercises_dir if starter else course.solutions_dir
             for name in exercise.files:
                 target = folder / f"learner-{learner:03}" / exercise.id / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 copy = shutil.copytree if (source / exercise.id / name).is_dir() else shutil.copyfile
                 copy(source / exercise.id / name, target)
+            app = folder / f"learner-{learner:03}" / exercise.id / "app.py"
+            if not realistic:
+                app.write_text(app.read_text(encoding="utf-8") + f"\n# learner {learner}\n", encoding="utf-8")
+            elif not starter:
+                app.write_text(app.read_text(encoding="utf-8") + f"\n# group {learner // 3}\n", encoding="utf-8")
     return folder
 
 
@@ -156,6 +263,7 @@ def batch_seconds(classroom: Path, jobs: int) -> float:
     """Wall-clock seconds of ``flask-grader batch`` over the class (one run: it is long)."""
     with tempfile.TemporaryDirectory(prefix="batch-out-") as out:
         command = [sys.executable, "-m", "grader", "batch", str(classroom), "--out", out, "-j", str(jobs)]
+        command += os.environ.get("BENCH_BATCH_ARGS", "").split()  # such as --allow-weak-sandbox
         started = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, env=env(), capture_output=True, text=True)
         elapsed = time.perf_counter() - started
@@ -187,8 +295,13 @@ def machine() -> dict[str, str]:
         "flask": version("flask"),
         "pytest": version("pytest"),
         "hypothesis": version("hypothesis"),
-        "load_average_at_start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "load_average_at_start": load_average(),
+        "grader_sandbox_layers": ", ".join(name for name, layer in probe_layers().items() if layer.active),
     }
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -199,7 +312,8 @@ def main() -> None:
     args = parser.parse_args()
     course = Course(ROOT)
     everything = [exercise.id for exercise in course.exercises()]
-    results: dict[str, object] = {"machine": machine(), "runs": args.runs}
+    about = machine()
+    results: dict[str, object] = {"machine": about, "runs": args.runs}
     rows = []
 
     check50 = check50_available()
@@ -207,7 +321,8 @@ def main() -> None:
         floor = timed(floor_command([exercise]), args.runs)
         ours = timed(grader_command([exercise]), args.runs)
         theirs = check50_time(check50, exercise, args.runs) if check50 else None
-        rows.append((exercise, floor, ours, theirs))
+        latency = watch_latency(exercise, args.runs)
+        rows.append((exercise, floor, ours, theirs, latency))
     floor_all = timed(floor_command(everything), args.runs)
     ours_all_1 = timed(grader_command(everything, jobs=1), args.runs)
     ours_all = timed(grader_command(everything, jobs=os.cpu_count() or 1), args.runs)
@@ -220,38 +335,55 @@ def main() -> None:
             "check50_s": round(t, 3) if t else None,
             "grader_over_floor": round(o / f, 2),
             "grader_over_check50": round(o / t, 2) if t else None,
+            "watch_first_verdict_s": w["first_verdict_s"],
+            "watch_all_checks_s": w["all_checks_s"],
+            "watch_first_over_check50": round(w["first_verdict_s"] / t, 2) if t else None,
         }
-        for e, f, o, t in rows
+        for e, f, o, t, w in rows
     ]
     results["full_submission"] = {
         "exercises": len(everything),
         "floor_s": round(floor_all, 3),
         "grader_j1_s": round(ours_all_1, 3),
         f"grader_j{os.cpu_count()}_s": round(ours_all, 3),
+        f"grader_j{os.cpu_count()}_over_floor": round(ours_all / floor_all, 2),
     }
+    results["unchanged_course_check"] = unchanged_check(args.runs)
     results["worker_memory"] = worker_memory(course)
     if args.class_size:
-        with tempfile.TemporaryDirectory(prefix="batch-class-") as tmp:
-            classroom = generate_class(course, Path(tmp), args.class_size)
-            batch = {jobs: batch_seconds(classroom, jobs) for jobs in (1, 2)}
+        batch = {}
+        for kind in ("distinct", "realistic"):
+            with tempfile.TemporaryDirectory(prefix="batch-class-") as tmp:
+                classroom = generate_class(course, Path(tmp), args.class_size, realistic=kind == "realistic")
+                batch[kind] = batch_seconds(classroom, 2)
         results["batch"] = {
             "submissions": args.class_size,
             "exercises_each": len(everything),
-            "j1_s": round(batch[1], 1),
-            "j2_s": round(batch[2], 1),
-            "j2_submissions_per_minute": round(args.class_size / batch[2] * 60, 1),
+            "distinct_j2_s": round(batch["distinct"], 1),
+            "realistic_j2_s": round(batch["realistic"], 1),
+            "distinct_per_submission_over_floor": round(batch["distinct"] / args.class_size / floor_all, 2),
+            "realistic_speedup": round(batch["distinct"] / batch["realistic"], 2),
+            "distinct_j2_submissions_per_minute": round(args.class_size / batch["distinct"] * 60, 1),
         }
+    about["load_average_at_end"] = load_average()
 
     print(f"machine: {results['machine']}")
-    print(f"\n{'exercise':22} {'floor':>7} {'grader':>7} {'check50':>8} {'grader/floor':>13} {'grader/check50':>15}")
-    for e, f, o, t in rows:
+    print(
+        f"\n{'exercise':22} {'floor':>7} {'grader':>7} {'check50':>8} {'grader/floor':>13} {'grader/check50':>15}"
+        f" {'watch first':>12} {'watch all':>10}"
+    )
+    for e, f, o, t, w in rows:
         c50 = f"{t:8.2f}" if t else "       -"
         ratio = f"{o / t:15.2f}" if t else "              -"
-        print(f"{e:22} {f:7.2f} {o:7.2f} {c50} {o / f:13.2f} {ratio}")
+        print(
+            f"{e:22} {f:7.2f} {o:7.2f} {c50} {o / f:13.2f} {ratio}"
+            f" {w['first_verdict_s']:12.2f} {w['all_checks_s']:10.2f}"
+        )
     print(
         f"\nfull submission ({len(everything)} exercises): floor {floor_all:.2f} s, grader -j1 {ours_all_1:.2f} s, "
         f"-j{os.cpu_count()} {ours_all:.2f} s"
     )
+    print(f"check, unchanged course: {results['unchanged_course_check']}")
     print(f"worker memory: {results['worker_memory']}")
     if "batch" in results:
         print(f"batch: {results['batch']}")

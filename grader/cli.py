@@ -1,4 +1,9 @@
-"""The ``flask-grader`` command."""
+"""The ``flask-grader`` command.
+
+Each command imports what it needs when it runs (``--help`` and quick commands do
+not pay for grading, batch or report code); the imports here are what the options'
+defaults and choices need.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +13,20 @@ import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from grader import __version__, report
-from grader.classroom import gradescope, junit
-from grader.classroom.batch import FORMATS, BatchError, Shard, merge, plan, run_batch
-from grader.course import Course
+from grader import __version__
+from grader.classroom import gradescope
+from grader.classroom.batch import ASSIGNMENT, FORMATS
+from grader.classroom.imports import SOURCES
+from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise, ExerciseError
-from grader.grading import SUBMISSION_TIMEOUT, grade, verify
-from grader.progress import Progress, first_to_do, render_next, render_overview
-from grader.sandbox.policy import Policy, describe, missing_guarantees
-from grader.sandbox.process import probe_layers
-from grader.style import Style
-from grader.workspace import shown
+from grader.grading import SUBMISSION_TIMEOUT
+
+if TYPE_CHECKING:
+    from grader.progress import Progress
 
 COURSE_HELP = "The course folder (default: found from the working directory)."
 
@@ -47,24 +52,24 @@ def _exercise(course: Course, name: str | None, progress: Progress | None = None
         if current is not None and not progress.standing(current).done:
             return current
         return progress.next_exercise() or _exercises(course)[-1]
-    found = course.resolve(name or "")
-    if found is None:
-        raise click.ClickException(f"There is no exercise named {name!r}: `flask-grader list` shows them all.")
-    return found
+    return _selected(course, [name or ""])[0]
 
 
 def _chosen(course: Course, names: str | None) -> list[str]:
     """Exercise ids from ``--exercises 01,02,...`` (all when None), unknown names refused."""
-    exercises = _exercises(course)  # a malformed course or hidden check is reported before any grading
-    if not names:
-        return [exercise.id for exercise in exercises]
-    chosen = []
-    for name in filter(None, (part.strip() for part in names.split(","))):
-        found = course.resolve(name)
-        if found is None:
-            raise click.ClickException(f"There is no exercise named {name!r}: `flask-grader list` shows them all.")
-        chosen.append(found.id)
-    return list(dict.fromkeys(chosen))
+    parts = [part.strip() for part in names.split(",")] if names else []
+    return [exercise.id for exercise in _selected(course, [part for part in parts if part])]
+
+
+def _selected(course: Course, names: list[str]) -> list[Exercise]:
+    """The exercises ``names`` refer to (all when empty), each once; an unknown name refused."""
+    try:
+        selection = course.select(names)
+    except ExerciseError as exc:
+        raise click.ClickException(str(exc)) from None
+    if selection.unknown:
+        raise click.ClickException(unknown_exercise(selection.unknown[0]))
+    return selection.exercises
 
 
 CHECKS_OPTION = click.option(
@@ -74,6 +79,11 @@ CHECKS_OPTION = click.option(
     help="A folder of hidden checks: NN_slug/checks.py (and optional NN_slug/exercise.yaml) per exercise.",
 )
 EXERCISES_OPTION = click.option("--exercises", help="The exercises to grade, comma-separated: 01,02 (default: all).")
+NO_CACHE_OPTION = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Grade everything afresh: take nothing from the result cache, keep nothing in it.",
+)
 HIDDEN_VISIBILITY_OPTION = click.option(
     "--hidden-visibility",
     type=click.Choice(gradescope.HIDDEN_VISIBILITIES),
@@ -94,6 +104,9 @@ def main(ctx: click.Context, course_path: Path | None) -> None:
     """
     ctx.obj = course_path
     if ctx.invoked_subcommand is None:
+        from grader.progress import Progress, render_overview
+        from grader.style import Style
+
         course = _course(course_path)
         _exercises(course)
         click.echo(render_overview(Progress(course).standings(), Style.for_stream(sys.stdout)))
@@ -133,6 +146,7 @@ def list_exercises(course_path: Path | None) -> None:
     is_flag=True,
     help="Grade --root even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
+@NO_CACHE_OPTION
 @click.pass_obj
 def check(
     course_path: Path | None,
@@ -142,13 +156,23 @@ def check(
     timeout: float,
     jobs: int,
     allow_weak_sandbox: bool,
+    no_cache: bool,
 ) -> None:
     """Grade EXERCISES (by number, slug or folder; default all).
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
     own exercises/ (no --root) also records your progress; grading someone else's
-    submission (--root) needs every sandbox guarantee (`flask-grader doctor`).
+    submission (--root) needs every sandbox guarantee (`flask-grader doctor`). Results are kept in
+    .flask-grader/cache/ and not graded again while nothing they depend on changes.
     """
+    from grader import report
+    from grader.cache import Cache
+    from grader.classroom import junit
+    from grader.grading import grade
+    from grader.progress import Progress
+    from grader.sandbox.policy import Policy
+    from grader.style import Style
+
     course = _course(course_path)
     known = _exercises(course)  # a malformed course is reported before any grading
     own = root is None or root.resolve() == course.exercises_dir.resolve()
@@ -157,8 +181,15 @@ def check(
         require_sandbox()
     progress = Progress(course) if own else None
     fingerprints = {e.id: progress.workspace.fingerprint(e) for e in known} if progress else {}
+    cache = None if no_cache else Cache.for_course(course, own_code=own)
     result = grade(
-        course, root or course.exercises_dir, list(exercises) or None, timeout=timeout, jobs=jobs, policy=policy
+        course,
+        root or course.exercises_dir,
+        list(exercises) or None,
+        timeout=timeout,
+        jobs=jobs,
+        policy=policy,
+        cache=cache,
     )
     if progress is not None:
         for exercise in result.exercises:
@@ -174,12 +205,16 @@ def check(
 
 @main.command("verify")
 @CHECKS_OPTION
+@NO_CACHE_OPTION
 @click.pass_obj
-def verify_command(course_path: Path | None, hidden_checks: Path | None) -> None:
+def verify_command(course_path: Path | None, hidden_checks: Path | None, no_cache: bool) -> None:
     """Check that every solution scores full marks and every starter zero (hidden checks too)."""
+    from grader.cache import Cache
+    from grader.grading import verify
+
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     _exercises(course)
-    problems, solutions, starters = verify(course)
+    problems, solutions, starters = verify(course, cache=None if no_cache else Cache.for_course(course))
     for solution, starter in zip(solutions.exercises, starters.exercises, strict=True):
         ok = solution.passed and starter.score == 0
         click.echo(
@@ -218,21 +253,14 @@ def audit_command(
     from grader import audit
 
     course = _course(course_path)
-    chosen = _exercises(course)
-    if exercises:
-        chosen = [course.resolve(name) for name in exercises]
-        unknown = [name for name, found in zip(exercises, chosen, strict=True) if found is None]
-        if unknown:
-            raise click.ClickException(
-                f"There is no exercise named {unknown[0]!r}: `flask-grader list` shows them all."
-            )
+    chosen = _selected(course, list(exercises))
 
     def progress(done: int, total: int) -> None:
         click.echo(f"\rgraded {done}/{total} submission roots", err=True, nl=done == total)
 
     result = audit.audit(
         course,
-        list(dict.fromkeys(chosen)),
+        chosen,
         jobs=jobs,
         min_kill_rate=min_kill_rate,
         progress=progress if sys.stderr.isatty() else None,
@@ -247,6 +275,8 @@ def audit_command(
 @click.pass_obj
 def hint(course_path: Path | None, exercise: str | None, show_all: bool) -> None:
     """The next hint for EXERCISE (default: the one you are on), a stronger one each time."""
+    from grader.progress import Progress
+
     course = _course(course_path)
     progress = Progress(course)
     found = _exercise(course, exercise, progress)
@@ -270,6 +300,9 @@ def hint(course_path: Path | None, exercise: str | None, show_all: bool) -> None
 @click.pass_obj
 def next_exercise(course_path: Path | None) -> None:
     """The exercise to do next: the first that does not pass yet."""
+    from grader.progress import Progress, first_to_do, render_next
+    from grader.style import Style
+
     course = _course(course_path)
     _exercises(course)
     progress = Progress(course)
@@ -284,6 +317,9 @@ def next_exercise(course_path: Path | None) -> None:
 @click.pass_obj
 def reset(course_path: Path | None, exercise: str) -> None:
     """Put the starter of EXERCISE back; your file is kept in a backup first."""
+    from grader.progress import Progress
+    from grader.workspace import shown
+
     course = _course(course_path)
     progress = Progress(course)
     found = _exercise(course, exercise)
@@ -307,6 +343,7 @@ def watch(course_path: Path | None, exercise: str | None) -> None:
 
     Keys: h hint, l list, n next exercise, q quit.
     """
+    from grader.progress import Progress
     from grader.watch import Watch
 
     course = _course(course_path)
@@ -325,7 +362,7 @@ def schema_command() -> None:
 
 
 @main.command()
-@click.argument("submissions", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("submissions", type=click.Path(path_type=Path, exists=True))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="grades", show_default=True)
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of cores"
@@ -333,15 +370,39 @@ def schema_command() -> None:
 @EXERCISES_OPTION
 @CHECKS_OPTION
 @click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds per submission.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(SOURCES),
+    help="What SUBMISSIONS is: a folder or zip per learner, a Canvas or Moodle download, or GitHub Classroom "
+    "repositories (default: detected).",
+)
+@click.option(
+    "--roster",
+    "roster_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A CSV of the class (id, name, email, section): learners with no submission get zero.",
+)
 @click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True, help="Also write these (repeatable).")
+@click.option(
+    "--assignment",
+    default=ASSIGNMENT,
+    show_default=True,
+    help="The assignment's name in the Canvas and Moodle exports (Canvas matches its column by title).",
+)
 @HIDDEN_VISIBILITY_OPTION
 @click.option("--shard", help="Grade slice K of N of the class (K/N), to merge later with `flask-grader merge`.")
-@click.option("--regrade", is_flag=True, help="Grade again the submissions whose results are already in --out.")
+@click.option(
+    "--regrade",
+    is_flag=True,
+    help="Grade everyone again, keep the previous run in --out/previous/N and write what changed to regrade.csv.",
+)
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
     help="Grade even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
+@NO_CACHE_OPTION
 @click.pass_obj
 def batch(
     course_path: Path | None,
@@ -351,17 +412,28 @@ def batch(
     exercises: str | None,
     hidden_checks: Path | None,
     timeout: float,
+    source: str | None,
+    roster_file: Path | None,
     formats: tuple[str, ...],
+    assignment: str,
     hidden_visibility: str,
     shard: str | None,
     regrade: bool,
     allow_weak_sandbox: bool,
+    no_cache: bool,
 ) -> None:
-    """Grade a class: SUBMISSIONS holds a folder or a .zip per learner, laid out like exercises/.
+    """Grade a class: SUBMISSIONS is a folder or .zip per learner laid out like exercises/, a Canvas
+    or Moodle download (the zip or its folder), or a folder of GitHub Classroom repositories.
 
     Writes into --out a gradebook CSV, each learner's JSON result and feedback, and an HTML
-    report. Run it again after an interruption: finished submissions are kept.
+    report. Run it again after an interruption: finished submissions are kept. Identical
+    files across the class are graded once (the cache is in --out/cache/).
     """
+    from grader.cache import Cache
+    from grader.classroom import roster
+    from grader.classroom.batch import BatchError, Shard, plan, run_batch, start_regrade
+    from grader.sandbox.policy import Policy
+
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     exercise_ids = _chosen(course, exercises)
     policy = Policy(require=not allow_weak_sandbox)
@@ -369,28 +441,43 @@ def batch(
         require_sandbox()
     try:
         slice_ = Shard.parse(shard) if shard else None
-    except BatchError as exc:
+        entries = roster.read(roster_file) if roster_file else None
+        previous = start_regrade(out) if regrade else None
+        found = plan(course, submissions, exercise_ids, out, source=source, shard=slice_)
+    except (BatchError, roster.RosterError) as exc:
         raise click.ClickException(str(exc)) from None
-    chosen, ignored = plan(submissions, slice_)
-    for path in ignored:
-        click.echo(f"Ignored {path.name}: a submission is a folder or a .zip.", err=True)
+    if found.source != "folders":
+        kind = {
+            "canvas": "a Canvas download",
+            "moodle": "a Moodle download",
+            "classroom": "GitHub Classroom repositories",
+        }
+        click.echo(f"Read {submissions} as {kind[found.source]}: {len(found.submissions)} learners.", err=True)
+    for line in found.ignored:
+        click.echo(f"Ignored {line}.", err=True)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a cancelled CI job or Slurm task stops cleanly
-    with click.progressbar(length=len(chosen), label="Grading", file=sys.stderr) as bar:
+    with click.progressbar(length=len(found.submissions), label="Grading", file=sys.stderr) as bar:
         try:
             run = run_batch(
                 course,
-                chosen,
+                found.submissions,
                 out,
                 exercise_ids,
                 jobs=jobs,
                 timeout=timeout,
                 shard=slice_,
-                regrade=regrade,
                 formats=formats,
                 hidden_visibility=hidden_visibility,
                 policy=policy,
+                cache=None if no_cache else Cache.for_batch(out),
                 on_done=lambda learner: bar.update(1),
+                source=found.source,
+                roster_entries=entries,
+                assignment=assignment,
+                previous=previous,
             )
+        except BatchError as exc:
+            raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
             raise click.ClickException(
                 f"Interrupted. The finished results are kept in {out / 'results'}: run the same command to resume."
@@ -399,6 +486,18 @@ def batch(
         f"Graded {len(run.graded)} submissions ({len(run.resumed)} already done) into {out}: "
         f"{out / 'gradebook.csv'}, {out / 'report' / 'index.html'}"
     )
+    if run.missing:
+        click.echo(f"No submission from {len(run.missing)} learners of the roster: {', '.join(run.missing)}.")
+    if run.unknown:
+        click.echo(
+            f"Not on the roster ({len(run.unknown)}, graded, listed in {out / 'not-in-roster.csv'}): "
+            f"{', '.join(run.unknown)}."
+        )
+    for fmt in ("canvas", "moodle"):
+        if fmt in formats:
+            click.echo(f"{fmt.capitalize()} import file: {out / (fmt + '.csv')}")
+    if run.regrade_summary:
+        click.echo(run.regrade_summary)
 
 
 @main.command("merge")
@@ -406,6 +505,8 @@ def batch(
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 def merge_command(shards: tuple[Path, ...], out: Path) -> None:
     """Join the --out folders of `batch --shard K/N` runs into one gradebook and report."""
+    from grader.classroom.batch import BatchError, merge
+
     try:
         manifest = merge(list(shards), out)
     except BatchError as exc:
@@ -447,8 +548,46 @@ def export_gradescope(
     click.echo(f"Wrote {out} ({len(entries)} files, exercises {', '.join(exercise_ids)}): upload it to Gradescope.")
 
 
+@export.command("github-classroom")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=".github/workflows/classroom.yml",
+    show_default=True,
+)
+@EXERCISES_OPTION
+@click.option(
+    "--course-repository",
+    metavar="OWNER/NAME",
+    help="Take the checks from this repository (yours), not from the learner's copy, which they can edit.",
+)
+@click.option("--ref", help="The branch, tag or commit of --course-repository to grade with.")
+@click.pass_obj
+def export_github_classroom(
+    course_path: Path | None, out: Path, exercises: str | None, course_repository: str | None, ref: str | None
+) -> None:
+    """The GitHub Classroom autograding workflow: one test per exercise, worth its points."""
+    from grader.classroom import github_classroom
+
+    course = _course(course_path)
+    exercise_ids = _chosen(course, exercises)
+    chosen = [exercise for exercise in _exercises(course) if exercise.id in exercise_ids]
+    if ref and not course_repository:
+        raise click.ClickException("--ref names a revision of --course-repository: give that too.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(github_classroom.workflow(chosen, course_repository=course_repository, ref=ref), encoding="utf-8")
+    total = sum(exercise.max_score for exercise in chosen)
+    click.echo(
+        f"Wrote {out}: {len(chosen)} tests worth {total:g} points. Commit it to the assignment's template "
+        "repository; GitHub Classroom runs it on every push."
+    )
+
+
 def require_sandbox() -> None:
     """Refuse, before grading anything, when learner code could not be sandboxed."""
+    from grader.sandbox.policy import missing_guarantees
+    from grader.sandbox.process import probe_layers
+
     missing = missing_guarantees(probe_layers())
     if missing:
         names = "\n".join(f"  {kept.name}: {kept.detail}" for kept in missing)
@@ -465,6 +604,9 @@ def doctor(no_linux: bool) -> None:
 
     Exits 1 when a guarantee is missing (then batch grading refuses to run).
     """
+    from grader.sandbox.policy import Policy, describe, missing_guarantees
+    from grader.sandbox.process import probe_layers
+
     layers = probe_layers(Policy(linux=not no_linux))
     click.echo(describe(layers))
     missing = missing_guarantees(layers)

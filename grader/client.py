@@ -13,6 +13,7 @@ response comes back as plain data, so nothing here runs learner code.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json as jsonlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -20,12 +21,36 @@ from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import Headers
+from werkzeug.http import parse_options_header
 
 from grader.errors import CheckFailure, LoadFailed
 from grader.sandbox import protocol
 from grader.sandbox.process import REQUEST_TIMEOUT, Sandbox, WorkerProcess, WorkerSpec
 
 _MISSING: Any = object()
+
+#: The charsets a learner's body is decoded with, by label: the encodings browsers
+#: decode (the WHATWG Encoding Standard's usual labels), each a codec whose time is
+#: linear in the body. Python knows others that are not: ``punycode`` and ``idna`` are
+#: quadratic, so a 4 MiB body labelled with one would keep the judge busy for minutes.
+CHARSETS = {
+    **dict.fromkeys(("utf-8", "utf8", "unicode-1-1-utf-8"), "utf-8"),
+    **dict.fromkeys(("utf-16", "utf-16le"), "utf-16-le"),
+    "utf-16be": "utf-16-be",
+    **dict.fromkeys(("us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1"), "latin-1"),
+    **{f"iso-8859-{n}": f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)},
+    **{f"windows-{n}": f"cp{n}" for n in range(1250, 1259)},
+    **{f"cp{n}": f"cp{n}" for n in range(1250, 1259)},
+    "koi8-r": "koi8-r",
+    "koi8-u": "koi8-u",
+    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "windows-31j"), "shift_jis"),
+    "euc-jp": "euc-jp",
+    "iso-2022-jp": "iso-2022-jp",
+    **dict.fromkeys(("gbk", "gb2312", "gb_2312"), "gbk"),
+    "gb18030": "gb18030",
+    "big5": "big5",
+    "euc-kr": "euc-kr",
+}
 
 
 @dataclass(frozen=True)
@@ -100,8 +125,17 @@ class Response:
     error: dict[str, str] | None = None
 
     @property
+    def charset(self) -> str:
+        """The codec the body is read with: its ``Content-Type`` charset when a browser
+        would decode it (:data:`CHARSETS`), else UTF-8, as a browser does for a label it
+        does not know."""
+        _, options = parse_options_header(self.headers.get("Content-Type", ""))
+        return CHARSETS.get(options.get("charset", "").strip().lower(), "utf-8")
+
+    @functools.cached_property
     def text(self) -> str:
-        return self.data.decode(self.headers.get("Content-Type", "").partition("charset=")[2] or "utf-8", "replace")
+        """The body as text (decoded once: checks read it many times)."""
+        return self.data.decode(self.charset, "replace")
 
     def get_data(self, as_text: bool = False) -> bytes | str:
         return self.text if as_text else self.data

@@ -42,6 +42,11 @@ CHECK_PREFIX = "test_"
 MUTANT_ID = re.compile(r"^[a-z][a-z0-9-]*:\d+:[0-9a-f]{8}$")
 
 
+#: libyaml's parser when PyYAML was built with it: the same documents, ~10x faster, and every
+#: command (and every judge) reads all the exercises' metadata first.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class ExerciseError(Exception):
     """An exercise folder or its metadata is malformed; the message names file and field."""
 
@@ -153,7 +158,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ExerciseError(f"{path}: cannot be read: {exc}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         raise ExerciseError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):

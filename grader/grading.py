@@ -1,14 +1,17 @@
-"""Grading from the outside: one judge process per submission, and verifying the course.
+"""Grading from the outside: judge processes, the result cache, and verifying the course.
 
 The process that calls :func:`grade` (the CLI, a batch) runs neither checks nor
 learner code: it starts ``python -m grader.judge`` with a time limit and reads
-back the result, so nothing a submission does can take it down.
+back the result, so nothing a submission does can take it down. ``watch`` keeps
+one :class:`WarmJudge` instead, which grades an exercise in the time of its checks.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -18,9 +21,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from grader.course import Course
-from grader.results import ExerciseResult, SubmissionResult, errored
+from grader.cache import Cache, cacheable
+from grader.cache import key as cache_key
+from grader.course import Course, unknown_exercise
+from grader.exercise import Exercise
+from grader.judge import Judged
+from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
 from grader.sandbox.policy import Policy
 from grader.sandbox.process import PACKAGE_PARENT
 
@@ -41,6 +49,7 @@ def grade(
     cancel: threading.Event | None = None,
     jobs: int = 1,
     policy: Policy = Policy(),
+    cache: Cache | None = None,
 ) -> SubmissionResult:
     """Grade the exercises ``names`` (all when None) of the submission under ``root``.
 
@@ -48,24 +57,101 @@ def grade(
     Setting ``cancel`` stops the judge and raises :class:`GradingCancelled`.
     With ``jobs`` > 1 the exercises are split between that many judge processes.
     ``policy`` says how learner code is sandboxed (``require`` for batch grading).
+    With a ``cache``, results kept for the same inputs are taken from it, and new
+    ones kept in it; an exercise another thread is grading is waited for.
     """
     started = time.monotonic()
-    if names:
-        wanted = [(name, course.resolve(name)) for name in names]
-    else:
-        wanted = [(exercise.id, exercise) for exercise in course.exercises()]
-    ids = list(dict.fromkeys(exercise.id for _, exercise in wanted if exercise is not None))
-    judges = _judge_in_parallel(course, root, ids, timeout, jobs, cancel, policy)
-    judged = {e.id: e for result in judges for e in result.exercises}
-    sandbox = next((result.sandbox for result in judges if result.sandbox), {})  # the same machine: one judge's
+    selection = course.select(names)
+    by_id = {exercise.id: exercise for exercise in selection.exercises}
+    ids = list(by_id)
+    lookup = Lookup(cache, course, root, policy) if cache is not None else None
+    judged: dict[str, ExerciseResult] = {}
+    sandbox: dict[str, dict[str, Any]] = {}  # the guarantees, as any judge of this grading had them
+    todo = lookup.todo([by_id[i] for i in ids]) if lookup else ids
+    try:
+        for done in _judge_in_parallel(course, root, todo, timeout, jobs, cancel, policy):
+            judged.update((exercise.id, exercise) for exercise in done.result.exercises)
+            sandbox = sandbox or done.result.sandbox
+            if lookup:
+                lookup.keep(done, by_id)
+    finally:
+        if lookup:
+            lookup.release()
+    if lookup:
+        judged.update(lookup.hits)
+        # Duplicates another thread graded meanwhile; whatever it could not keep is graded here.
+        rest = [i for i in lookup.wait(cancel) if i not in lookup.hits]
+        judged.update(lookup.hits)
+        for done in _judge_in_parallel(course, root, rest, timeout, jobs, cancel, policy):
+            judged.update((exercise.id, exercise) for exercise in done.result.exercises)
+            sandbox = sandbox or done.result.sandbox
     results, seen = [], set()
-    for name, exercise in wanted:
+    for name, exercise in selection.named:
         if exercise is None:
-            results.append(unknown_exercise(name))
+            results.append(unknown_exercise_result(name))
         elif exercise.id not in seen:
             seen.add(exercise.id)
             results.append(judged[exercise.id])
     return SubmissionResult(str(root), results, time.monotonic() - started, sandbox)
+
+
+class Lookup:
+    """One submission's exercises against a cache: found, claimed (graded here, then kept),
+    or waiting for another thread of this process that grades the same files."""
+
+    def __init__(self, cache: Cache, course: Course, root: Path, policy: Policy) -> None:
+        self.cache = cache
+        self.root = root
+        self.policy = policy
+        self.layers = cache.layers(policy)
+        self.hits: dict[str, ExerciseResult] = {}
+        self.claimed: dict[str, str] = {}  # exercise id -> key
+        self.waiting: dict[str, str] = {}
+
+    def todo(self, exercises: list[Exercise]) -> list[str]:
+        """The ids among ``exercises`` to grade here; the others are hits or waited for."""
+        todo = []
+        trusted = self.cache.trusts(self.policy, self.layers)
+        for exercise in exercises:
+            if not (trusted and self.cache.admits(exercise)):
+                todo.append(exercise.id)
+                continue
+            key = cache_key(exercise, self.root, self.layers)
+            hit = self.cache.get(key)
+            if hit is not None:
+                self.hits[exercise.id] = hit
+            elif self.cache.claim(key):
+                self.claimed[exercise.id] = key
+                todo.append(exercise.id)
+            else:
+                self.waiting[exercise.id] = key
+        return todo
+
+    def keep(self, judged: Judged, by_id: dict[str, Exercise]) -> None:
+        """Keep the results of ``judged`` that may be kept, under the layers the judge really had."""
+        if not judged.layers:
+            return  # the judge failed: nothing it says is kept
+        self.cache.remember(self.policy, judged.layers)
+        if not self.cache.trusts(self.policy, judged.layers):
+            return
+        for result in judged.result.exercises:
+            if result.id in self.claimed and result.id not in judged.faults and cacheable(result):
+                self.cache.put(cache_key(by_id[result.id], self.root, judged.layers), result)
+
+    def release(self) -> None:
+        for key in self.claimed.values():
+            self.cache.release(key)
+
+    def wait(self, cancel: threading.Event | None) -> list[str]:
+        """Wait for the duplicates being graded elsewhere; their ids (hits added where kept)."""
+        for exercise_id, key in self.waiting.items():
+            while not self.cache.wait(key, timeout=0.25):
+                if cancel is not None and cancel.is_set():
+                    raise GradingCancelled
+            hit = self.cache.get(key)
+            if hit is not None:
+                self.hits[exercise_id] = hit
+        return list(self.waiting)
 
 
 def _judge_in_parallel(
@@ -76,15 +162,16 @@ def _judge_in_parallel(
     jobs: int,
     cancel: threading.Event | None,
     policy: Policy,
-) -> list[SubmissionResult]:
+) -> list[Judged]:
     """Split ``ids`` into at most ``jobs`` contiguous runs of about equal size, one judge each."""
     jobs = max(1, min(jobs, len(ids)))
+    if not ids:
+        return []
     if jobs == 1:
-        return [run_judge(course, root, ids, timeout, cancel, policy)] if ids else []
+        return [run_judge(course, root, ids, timeout, cancel, policy)]
     chunks = [ids[len(ids) * k // jobs : len(ids) * (k + 1) // jobs] for k in range(jobs)]
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        results = pool.map(lambda chunk: run_judge(course, root, chunk, timeout, cancel, policy), chunks)
-        return list(results)
+        return list(pool.map(lambda chunk: run_judge(course, root, chunk, timeout, cancel, policy), chunks))
 
 
 def hypothesis_cache() -> Path:
@@ -94,6 +181,25 @@ def hypothesis_cache() -> Path:
     return base / "flask-grader" / "hypothesis"
 
 
+def judge_environment(home: str) -> dict[str, str]:
+    """The environment of a judge process: nothing of the caller's that could change a grade."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "HOME": home,
+        # The judge's temporary files (the sandbox's scratch) live in this job's folder,
+        # so they go with it even when the judge is killed at the time limit.
+        "TMPDIR": home,
+        "PYTHONPATH": PACKAGE_PARENT,
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HYPOTHESIS_STORAGE_DIRECTORY": str(hypothesis_cache()),
+        # Installed pytest plugins must not change grades; the judge loads its own.
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "PYTEST_PLUGINS": "_hypothesis_pytestplugin",
+    }
+
+
 def run_judge(
     course: Course,
     root: Path,
@@ -101,7 +207,7 @@ def run_judge(
     timeout: float,
     cancel: threading.Event | None = None,
     policy: Policy = Policy(),
-) -> SubmissionResult:
+) -> Judged:
     """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
         # Workers that run as their own uid must reach their folders in here.
@@ -122,28 +228,13 @@ def run_judge(
             ),
             encoding="utf-8",
         )
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LANG": "C.UTF-8",
-            "HOME": tmp,
-            # The judge's temporary files (the sandbox's scratch) live in this job's folder,
-            # so they go with it even when the judge is killed at the time limit.
-            "TMPDIR": tmp,
-            "PYTHONPATH": PACKAGE_PARENT,
-            "PYTHONHASHSEED": "0",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "HYPOTHESIS_STORAGE_DIRECTORY": str(hypothesis_cache()),
-            # Installed pytest plugins must not change grades; the judge loads its own.
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-            "PYTEST_PLUGINS": "_hypothesis_pytestplugin",
-        }
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "grader.judge", str(job)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=env,
+                env=judge_environment(tmp),
                 cwd=tmp,
                 start_new_session=True,
             )
@@ -155,12 +246,206 @@ def run_judge(
             finally:
                 _kill_group(process)
         if not problem and result_path.exists():
-            return SubmissionResult.from_dict(json.loads(result_path.read_text(encoding="utf-8")))
+            judged = Judged.from_dict(json.loads(result_path.read_text(encoding="utf-8")))
+            judged.result.submission = str(root)
+            return judged
         if not problem:
             tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
             problem = f"The grader failed (exit code {process.returncode}); this is a bug in the grader:\n{tail}"
         by_id = {exercise.id: exercise for exercise in course.exercises()}
-        return SubmissionResult(str(root), [errored(by_id[i], problem) for i in ids])
+        return Judged(SubmissionResult(str(root), [errored(by_id[i], problem) for i in ids]), {}, set(ids))
+
+
+class WarmJudge:
+    """One judge process kept running between gradings (``watch``): pytest, Hypothesis and
+    every exercise's checks imported and its zygote started, so that :meth:`grade` costs
+    only the checks; each check's result arrives as soon as it is known.
+
+    It grades the course's own exercises (the learner's files in ``exercises/``), and a
+    judge that dies or stops answering is started again for the next grading.
+    """
+
+    def __init__(self, course: Course, policy: Policy = Policy(), cache: Cache | None = None) -> None:
+        self.course = course
+        self.policy = policy
+        self.cache = cache
+        self._numbers = itertools.count(1)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._events: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._current: WarmGrading | None = None
+
+    def start(self) -> None:
+        """Start the judge now, if it is not running: it warms up while the learner reads."""
+        if self._process is not None and self._process.poll() is None:
+            return
+        self.close()
+        self._tmp = tempfile.TemporaryDirectory(prefix="flask-grader-watch-")
+        os.chmod(self._tmp.name, 0o711)  # workers that run as their own uid must reach their folders
+        read_end, write_end = os.pipe()
+        with open(Path(self._tmp.name, "judge.log"), "wb") as log:
+            self._process = subprocess.Popen(
+                [
+                    *(sys.executable, "-m", "grader.judge", "--serve", str(write_end)),
+                    *(str(self.course.root), json.dumps(self.policy.to_dict())),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=judge_environment(self._tmp.name),
+                cwd=self._tmp.name,
+                pass_fds=[write_end],
+                start_new_session=True,
+            )
+        os.close(write_end)
+        self._events = queue.Queue()
+        threading.Thread(target=_read_events, args=(read_end, self._events), daemon=True).start()
+
+    def grade(self, exercise: Exercise) -> WarmGrading:
+        """Grade ``exercise`` of the learner's ``exercises/``, stopping a grading still running."""
+        if self._current is not None:
+            self._current.cancel()
+        root = self.course.exercises_dir
+        lookup = Lookup(self.cache, self.course, root, self.policy) if self.cache is not None else None
+        if lookup is not None and not lookup.todo([exercise]):
+            hit = lookup.hits.get(exercise.id)
+            if hit is not None:
+                return WarmGrading(self, exercise, 0, result=hit)
+            lookup = None  # the same files are graded in another thread: grade them here too
+        self.start()
+        assert self._process is not None and self._process.stdin is not None
+        number = next(self._numbers)
+        self._current = WarmGrading(self, exercise, number, lookup=lookup, started=time.monotonic())
+        try:
+            self._process.stdin.write(
+                json.dumps({"job": number, "root": str(root), "exercises": [exercise.id]}).encode() + b"\n"
+            )
+            self._process.stdin.flush()
+        except OSError:
+            pass  # it died: the end of its events says so
+        return self._current
+
+    def pump(self) -> None:
+        """Hand the judge's events that have arrived to the grading they belong to."""
+        while True:
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                return
+            current = self._current
+            if event is None:  # the judge ended
+                if current is not None and not current.finished:
+                    current.finish(self._failure())
+                self._process = None
+                continue
+            if current is None or event.get("job") != current.number:
+                continue  # ready, or a cancelled grading's last words
+            if event["event"] == "check":
+                current.checks[event["check"]["name"]] = CheckResult(**event["check"])
+            elif event["event"] == "done":
+                judged = Judged.from_dict(event)
+                if current.lookup is not None:
+                    current.lookup.keep(judged, {current.exercise.id: current.exercise})
+                    current.lookup.release()
+                current.finish(judged.result.exercises[0])
+
+    def stuck(self, grading: WarmGrading) -> None:
+        """``grading`` ran past the time limit: the judge is stopped, and started again when needed."""
+        self.close()
+        grading.finish(f"Grading this exercise took longer than {SUBMISSION_TIMEOUT:g} s and was stopped.")
+
+    def _failure(self) -> str:
+        code = self._process.returncode if self._process is not None else None
+        tail = ""
+        if self._tmp is not None:
+            try:
+                tail = Path(self._tmp.name, "judge.log").read_text(encoding="utf-8", errors="replace")[-3000:]
+            except OSError:
+                pass
+        return f"The grader failed (exit code {code}); this is a bug in the grader:\n{tail}"
+
+    def interrupt(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            try:
+                self._process.send_signal(signal.SIGINT)  # the judge cancels its job, not itself
+            except ProcessLookupError:
+                pass
+
+    def close(self) -> None:
+        """Stop the judge (and its zygote and workers, in its session)."""
+        if self._process is not None:
+            _kill_group(self._process)
+            if self._process.stdin is not None:
+                self._process.stdin.close()
+            self._process = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+class WarmGrading:
+    """One exercise being graded by a :class:`WarmJudge` (or found in the cache)."""
+
+    def __init__(
+        self,
+        judge: WarmJudge,
+        exercise: Exercise,
+        number: int,
+        *,
+        result: ExerciseResult | str | None = None,
+        lookup: Lookup | None = None,
+        started: float = 0.0,
+    ) -> None:
+        self.judge = judge
+        self.exercise = exercise
+        self.number = number
+        self.lookup = lookup
+        self.started = started
+        self.checks: dict[str, CheckResult] = {}  # by name, as they end
+        self._result = result
+
+    @property
+    def finished(self) -> bool:
+        return self._result is not None
+
+    def finish(self, result: ExerciseResult | str) -> None:
+        if self._result is None:
+            self._result = result
+            if self.lookup is not None:
+                self.lookup.release()
+
+    def done(self) -> bool:
+        if not self.finished:
+            self.judge.pump()
+            if not self.finished and time.monotonic() - self.started > SUBMISSION_TIMEOUT:
+                self.judge.stuck(self)
+        return self.finished
+
+    def so_far(self) -> ExerciseResult | None:
+        """The checks ended so far, in their order, scored so far; None before the first."""
+        ended = [self.checks[spec.name] for spec in self.exercise.checks if spec.name in self.checks]
+        return ExerciseResult.of(self.exercise, ended) if ended else None
+
+    def result(self) -> ExerciseResult | str:
+        """The exercise's result, or what went wrong in the grader as text (once :meth:`done`)."""
+        assert self._result is not None
+        return self._result
+
+    def cancel(self) -> None:
+        """Stop this grading: the judge drops it and stays warm for the next."""
+        if not self.finished:
+            self.judge.interrupt()
+            self.finish("Cancelled: the files changed.")
+
+
+def _read_events(fd: int, events: queue.Queue[dict[str, Any] | None]) -> None:
+    with open(fd, encoding="utf-8") as stream:
+        for line in stream:
+            try:
+                events.put(json.loads(line))
+            except ValueError:
+                break
+    events.put(None)
 
 
 def _wait(process: subprocess.Popen[bytes], timeout: float, cancel: threading.Event | None) -> None:
@@ -185,7 +470,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def unknown_exercise(name: str) -> ExerciseResult:
+def unknown_exercise_result(name: str) -> ExerciseResult:
     return ExerciseResult(
         id=name,
         number="",
@@ -195,7 +480,7 @@ def unknown_exercise(name: str) -> ExerciseResult:
         status="error",
         score=0.0,
         max_score=0.0,
-        message=f"There is no exercise named {name!r}: `flask-grader list` shows them all.",
+        message=unknown_exercise(name),
     )
 
 
@@ -206,11 +491,13 @@ class VerifyProblem:
     message: str
 
 
-def verify(course: Course) -> tuple[list[VerifyProblem], SubmissionResult, SubmissionResult]:
+def verify(
+    course: Course, cache: Cache | None = None
+) -> tuple[list[VerifyProblem], SubmissionResult, SubmissionResult]:
     """Every reference solution must score full marks and every starter zero."""
     with ThreadPoolExecutor(max_workers=2) as pool:  # two judge processes side by side
-        solutions_future = pool.submit(grade, course, course.solutions_dir)
-        starters = grade(course, course.exercises_dir)
+        solutions_future = pool.submit(grade, course, course.solutions_dir, cache=cache)
+        starters = grade(course, course.exercises_dir, cache=cache)
         solutions = solutions_future.result()
     problems = []
     for result in solutions.exercises:

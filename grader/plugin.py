@@ -16,6 +16,8 @@ derandomized, without a database or deadline, so a grade never depends on the ru
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +28,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 
 from grader.client import LearnerApp
+from grader.cpu import Overrun, judge_cpu_limit
 from grader.errors import CheckFailure, CheckTimeout, SubmissionError, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, Exercise
 from grader.sandbox.process import Sandbox, TimeLimits, WorkerSpec
@@ -74,7 +77,10 @@ class JudgeState:
 
 
 STATE = pytest.StashKey[JudgeState]()
+#: Set on an exception a property's example raised: ``(name, repr)`` of that example's arguments.
+EXAMPLE_ATTRIBUTE = "_flask_grader_example"
 OPENED = pytest.StashKey[list[LearnerApp]]()
+OVERRUN = pytest.StashKey[Overrun]()
 
 
 class StatePlugin:
@@ -94,6 +100,16 @@ class StatePlugin:
             run = self.state.runs.get(check_file.parent)
             if run is not None:
                 run.collect_error = str(report.longrepr)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        """The judge's own CPU time in a check is bounded too (see :mod:`grader.cpu`)."""
+        with judge_cpu_limit(time_limits(item).check) as overrun:
+            try:
+                return (yield)
+            finally:
+                if overrun.exceeded:
+                    item.stash[OVERRUN] = overrun
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
@@ -175,21 +191,23 @@ def record(run: ExerciseRun, item: pytest.Function, call: pytest.CallInfo[None])
     if previous is not None and previous.status != "passed":
         return
     fatal = next((app.worker.dead for app in item.stash.get(OPENED, []) if app.worker.dead), None)
+    if OVERRUN in item.stash:  # whatever the check then raised, the grader's time ran out
+        fatal = item.stash[OVERRUN].error()
     if fatal is not None:
         # Hypothesis's example would mislead: after the first fatal error every
         # example fails at once, so it shrinks to one that did nothing wrong.
-        run.outcomes[name] = replace(classify(fatal, item), example="")
+        run.outcomes[name] = replace(classify(fatal), example="")
     elif call.excinfo is not None:
-        run.outcomes[name] = classify(call.excinfo.value, item)
+        run.outcomes[name] = classify(call.excinfo.value)
     elif call.when == "call":
         run.outcomes[name] = Outcome("passed")
 
 
-def classify(exc: BaseException, item: pytest.Function) -> Outcome:
+def classify(exc: BaseException) -> Outcome:
     """The status and learner-facing message for an exception that ended a check."""
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
-    example = falsifying_example(getattr(exc, "__notes__", []), item.fixturenames)
+    example = failing_example(exc)
     if isinstance(exc, WorkerTimeout):
         return Outcome("timeout", str(exc), example=example)
     if isinstance(exc, SubmissionError):
@@ -213,22 +231,43 @@ def classify(exc: BaseException, item: pytest.Function) -> Outcome:
     )
 
 
-def falsifying_example(notes: list[str], fixtures: list[str]) -> str:
-    """``name=value`` lines of Hypothesis's falsifying example, without fixtures."""
-    for note in notes:
-        if note.startswith(("Falsifying example:", "Falsifying explicit example:")):
-            # One argument a line at four spaces; a long value goes on, indented deeper.
-            arguments: list[list[str]] = []
-            for line in note.splitlines()[1:]:
-                if line.startswith("    ") and not line.startswith("     "):
-                    arguments.append([line.strip()])
-                elif line.startswith("     ") and arguments:
-                    arguments[-1].append(line.rstrip())
-            shown = []
-            for lines in arguments:
-                lines[-1] = lines[-1].split(",  # ")[0].rstrip(",")  # drop Hypothesis's comments
-                key = lines[0].partition("=")[0]
-                if "=" in lines[0] and key.isidentifier() and key not in fixtures:
-                    shown.append("\n".join(lines))
-            return "\n".join(shown)
-    return ""
+def failing_example(exc: BaseException) -> str:
+    """``name=value`` lines of the arguments of the property example that raised ``exc``.
+
+    Read from the run itself (see :func:`pytest_runtest_call`), never from the wording of
+    Hypothesis's notes, which changes between versions.
+    """
+    return "\n".join(f"{name}={value}" for name, value in getattr(exc, EXAMPLE_ATTRIBUTE, ()))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Give each exception a property's example raises the arguments of that example.
+
+    Hypothesis calls ``test.hypothesis.inner_test`` (the documented hook that pytest-trio
+    wraps too) once per example, and replays the shrunk failing example last, so the
+    exception that ends the check carries the smallest failing arguments. The arguments
+    are shown before the call (a check may change a list it was given); that costs one
+    ``repr`` per example, small beside the requests each example sends.
+    """
+    handle = getattr(getattr(item, "obj", None), "hypothesis", None)
+    if handle is None:
+        return (yield)
+    inner = handle.inner_test
+    fixtures = set(getattr(item, "fixturenames", ()))
+    order = [name for name in inspect.signature(inner).parameters if name not in fixtures]
+
+    @functools.wraps(inner)
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        shown = [(name, repr(kwargs[name])) for name in order if name in kwargs]
+        try:
+            return inner(*args, **kwargs)
+        except BaseException as exc:
+            setattr(exc, EXAMPLE_ATTRIBUTE, shown)
+            raise
+
+    handle.inner_test = recording
+    try:
+        return (yield)
+    finally:
+        handle.inner_test = inner

@@ -9,6 +9,7 @@ Long parts are cut with a visible marker (:func:`grader.expectations.display.cut
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from werkzeug.exceptions import default_exceptions
@@ -16,7 +17,7 @@ from werkzeug.exceptions import default_exceptions
 from grader.errors import CheckFailure
 from grader.expectations.display import cut_lines, quote
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
-from grader.style import PLAIN, Style
+from grader.style import PLAIN, Style, inert
 from grader.workspace import shown
 
 LABEL_WIDTH = 11
@@ -47,7 +48,7 @@ def render_exercise(
     )
     lines = [f"{style.label(title)}  {score}"]
     if exercise.status == "error":
-        lines.append(_indent(cut_lines(exercise.message), 2))
+        lines.append(_indent(cut_lines(inert(exercise.message)), 2))
         return "\n".join(lines)
     app_path = shown(Path(root) / exercise.id / "app.py") if root else None
     visible = [check for check in exercise.checks if not check.hidden]
@@ -77,6 +78,7 @@ def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None =
     """What a learner reads about a check that did not pass."""
     if check.hidden:
         return "This check is hidden: its details are not shown."
+    check = inert_check(check)
     details = check.details
     lines = [style.paint(summary(check), bold=True)]
     for label, text in (
@@ -104,6 +106,17 @@ def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None =
     if check.hint:
         lines.append(_field(style, "Hint", check.hint))
     return "\n".join(lines)
+
+
+def inert_check(check: CheckResult) -> CheckResult:
+    """``check`` with the text that may come from learner code made inert on a
+    terminal (:func:`grader.style.inert`); the grader's own colours are added after."""
+    return replace(
+        check,
+        message=inert(check.message),
+        example=inert(check.example),
+        details={key: inert(value) if isinstance(value, str) else value for key, value in check.details.items()},
+    )
 
 
 def summary(check: CheckResult) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from grader import __version__
 from grader.exercise import Exercise
 
-SCHEMA_VERSION = "1.2"  # 1.1 added details.reproduce; 1.2 the sandbox guarantees
+SCHEMA_VERSION = "1.3"  # 1.1 added details.reproduce; 1.2 added cached; 1.3 sandbox
 STATUSES = ("passed", "failed", "error", "timeout")
 
 
@@ -50,6 +50,7 @@ class ExerciseResult:
     max_score: float
     message: str = ""
     checks: list[CheckResult] = field(default_factory=list)
+    cached: bool = False  # taken from the result cache (grader.cache), not graded in this run
 
     @property
     def passed(self) -> bool:

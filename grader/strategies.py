@@ -131,7 +131,7 @@ def not_naturals() -> st.SearchStrategy[str]:
 
 def json_strings(min_size: int = 0, max_size: int = 30) -> st.SearchStrategy[str]:
     """Any text a JSON string can carry (no surrogates): quotes, newlines and slashes included."""
-    return st.text(st.characters(blacklist_categories=("Cs",)), min_size=min_size, max_size=max_size)
+    return st.text(st.characters(exclude_categories=["Cs"]), min_size=min_size, max_size=max_size)
 
 
 def json_values(max_leaves: int = 6) -> st.SearchStrategy[object]:

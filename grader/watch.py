@@ -1,89 +1,66 @@
 """``flask-grader watch``: check the exercise on every save, and move on when it passes.
 
 The loop looks at the learner's files and the keyboard a few times a second (file
-times are polled: no extra dependency). Grading runs as ``flask-grader check
-EXERCISE --format json`` in a child process, which also records progress: an
-edit made while it runs stops it at once (SIGINT makes the child stop its judge)
-and a new check starts. Whatever the learner's code does, a syntax error, a
-crash or a hang, is feedback on the screen, never the end of the watch.
+times are polled: no extra dependency). Grading runs in one warm judge process
+kept for the whole watch (:class:`grader.grading.WarmJudge`), so a save costs only
+the checks; an unchanged exercise comes from the result cache. Each check shows as
+soon as it ends, the first failure in full. An edit made while a check runs stops
+it at once and a new one starts. Whatever the learner's code does, a syntax error,
+a crash or a hang, is feedback on the screen, never the end of the watch.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import select
 import signal
-import subprocess
 import sys
-import tempfile
 import termios
 import time
 import tty
 from typing import Any, TextIO
 
 from grader import report
+from grader.cache import Cache
 from grader.course import Course
 from grader.exercise import Exercise
+from grader.grading import WarmGrading, WarmJudge
 from grader.progress import Progress, render_overview
-from grader.results import ExerciseResult, SubmissionResult
-from grader.sandbox.process import PACKAGE_PARENT
+from grader.results import ExerciseResult
 from grader.style import Style
 from grader.workspace import shown
 
-#: Seconds between two looks at the files and the keyboard.
-POLL = 0.2
-#: Seconds a cancelled check may take to stop its judge before it is killed.
-CANCEL_GRACE = 30.0
+#: Seconds between two looks at the files and the keyboard (a check's end is seen at once).
+POLL = 0.05
 CLEAR = "\x1b[H\x1b[2J"
 KEYS = "h hint · l list · n next exercise · q quit"
 
 
 class Grading:
-    """One ``flask-grader check`` of an exercise, running in a child process."""
+    """One check of an exercise by the watch's warm judge; its result records progress."""
 
-    def __init__(self, course: Course, exercise: Exercise) -> None:
+    def __init__(self, judge: WarmJudge, progress: Progress, exercise: Exercise) -> None:
         self.exercise = exercise
-        self.stdout = tempfile.TemporaryFile()  # a file, not a pipe: a large result cannot block the child
-        self.stderr = tempfile.TemporaryFile()
-        paths = [PACKAGE_PARENT, *filter(None, [os.environ.get("PYTHONPATH")])]
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "grader", "--course", str(course.root), "check", exercise.id, "--format", "json"],
-            stdin=subprocess.DEVNULL,
-            stdout=self.stdout,
-            stderr=self.stderr,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
-        )
+        self.progress = progress
+        self.fingerprint = progress.workspace.fingerprint(exercise)  # of the files graded
+        self.run: WarmGrading = judge.grade(exercise)
 
     def done(self) -> bool:
-        return self.process.poll() is not None
+        return self.run.done()
+
+    def so_far(self) -> ExerciseResult | None:
+        """The checks ended so far (None before the first)."""
+        return self.run.so_far()
 
     def result(self) -> ExerciseResult | str:
         """The exercise's result, or what went wrong in the grader as text."""
-        self.stdout.seek(0)
-        try:
-            return SubmissionResult.from_dict(json.loads(self.stdout.read())).exercises[0]
-        except (ValueError, KeyError, IndexError, TypeError):
-            self.stderr.seek(0)
-            tail = self.stderr.read().decode("utf-8", "replace")[-3000:]
-            return f"The grader failed (exit code {self.process.returncode}); this is a bug in the grader:\n{tail}"
-        finally:
-            self.close()
+        result = self.run.result()
+        if isinstance(result, ExerciseResult):
+            self.progress.record(result, self.fingerprint)
+        return result
 
     def cancel(self) -> None:
-        """Stop the check: SIGINT lets the child stop its judge, then it ends."""
-        if not self.done():
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(CANCEL_GRACE)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.close()
-
-    def close(self) -> None:
-        self.stdout.close()
-        self.stderr.close()
+        self.run.cancel()
 
 
 class Keys:
@@ -132,6 +109,7 @@ class Watch:
         self.out = out
         self.style = Style.for_stream(out)
         self.terminal = out.isatty()
+        self.judge = WarmJudge(course, cache=Cache.for_course(course))
         self.grading: Grading | None = None
         self.result: ExerciseResult | str | None = None
         self.seen: tuple[Any, ...] = ()
@@ -144,6 +122,7 @@ class Watch:
         """Watch until the learner quits; the exit status is 0."""
         previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
         try:
+            self.judge.start()
             with Keys(sys.stdin) as keys:
                 self.switch(self.exercise)
                 while self.step(keys.read(POLL)):
@@ -153,6 +132,7 @@ class Watch:
         finally:
             if self.grading is not None:
                 self.grading.cancel()
+            self.judge.close()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         self.write("\nBye! Your progress is saved: run `flask-grader` to see it.\n")
@@ -169,6 +149,11 @@ class Watch:
             self.seen = signature
             self.banner = ""
             self.start()
+        if self.grading is not None and not self.grading.done():
+            so_far = self.grading.so_far()
+            if so_far is not None and so_far != self.result:
+                self.result = so_far  # the first failure in full as soon as it fails, the rest as they end
+                self.draw()
         if self.grading is not None and self.grading.done():
             self.result = self.grading.result()
             self.grading = None
@@ -238,7 +223,7 @@ class Watch:
         """Check the exercise (again), stopping a check of older files."""
         if self.grading is not None:
             self.grading.cancel()
-        self.grading = Grading(self.course, self.exercise)
+        self.grading = Grading(self.judge, self.progress, self.exercise)
         self.draw()
 
     # -- the screen

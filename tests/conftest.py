@@ -1,37 +1,22 @@
-"""Helpers for the grader's own tests: write a submission, grade it for real."""
+"""Fixtures for the grader's own tests (the helpers they share are in ``tests/helpers.py``)."""
 
 from __future__ import annotations
 
-import glob
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from grader.course import Course
 from grader.grading import grade
-from grader.results import ExerciseResult, SubmissionResult
-
-ROOT = Path(__file__).resolve().parent.parent
+from grader.results import SubmissionResult
+from tests.helpers import ROOT, write_submission
 
 
 @pytest.fixture(scope="session")
 def course() -> Course:
     return Course(ROOT)
-
-
-def write_submission(root: Path, files: dict[str, str | bytes]) -> Path:
-    """Write ``{"02_first_route/app.py": source, ...}`` under ``root``; sources are dedented."""
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
 
 
 @pytest.fixture
@@ -46,18 +31,6 @@ def grade_files(course: Course, tmp_path: Path):
     return run
 
 
-def statuses(exercise: ExerciseResult) -> dict[str, str]:
-    return {check.name: check.status for check in exercise.checks}
-
-
-def failing(exercise: ExerciseResult) -> set[str]:
-    return {check.name for check in exercise.checks if check.status != "passed"}
-
-
-def solution(exercise_id: str) -> str:
-    return (ROOT / "solutions" / exercise_id / "app.py").read_text(encoding="utf-8")
-
-
 @pytest.fixture
 def learner_course(tmp_path: Path) -> Path:
     """A learner's copy of the course, as cloned: exercises/ at their starters, committed in git."""
@@ -69,18 +42,3 @@ def learner_course(tmp_path: Path) -> Path:
     subprocess.run([*git, "add", "."], cwd=course, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "course"], cwd=course, check=True)
     return course
-
-
-def live_tasks_named(name: str) -> list[str]:
-    """Processes and threads on this machine named ``name`` (see ``prctl(PR_SET_NAME)``) that
-    still run; a zombie has ended and only waits for its parent to notice."""
-    found = []
-    for task in glob.glob("/proc/[0-9]*/task/[0-9]*"):
-        try:
-            comm = Path(task, "comm").read_text().strip()
-            state = Path(task, "stat").read_text().rpartition(")")[2].split()[0]
-        except (OSError, IndexError):
-            continue  # ended while we looked
-        if comm == name and state != "Z":
-            found.append(task)
-    return found

@@ -14,7 +14,7 @@ from grader.audit.run import AuditResult, ExerciseAudit, MutantOutcome, _exercis
 from grader.cli import main
 from grader.exercise import EquivalentMutant, Exercise
 from grader.results import CheckResult, ExerciseResult
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def run_audit(course: Path, *args: str) -> tuple[int, str]:

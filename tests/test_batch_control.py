@@ -17,7 +17,7 @@ import yaml
 
 from grader.classroom.batch import BatchError, Manifest, Shard, merge
 from grader.results import SubmissionResult, errored
-from tests.conftest import ROOT, live_tasks_named, solution, write_submission
+from tests.helpers import ROOT, live_tasks_named, solution, write_submission
 
 # The sandbox lets a submission write nowhere the test can read, so it shows that it
 # runs by its process name (what `live_tasks_named` finds), unique to each test.

@@ -12,6 +12,9 @@ from __future__ import annotations
 import glob
 import json
 import os
+import pwd
+import re
+import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
@@ -20,9 +23,12 @@ from pathlib import Path
 
 import pytest
 
+from grader import report
+from grader.classroom.submissions import discover, grade_submission
 from grader.grading import grade
 from grader.results import ExerciseResult
-from tests.conftest import ROOT, live_tasks_named, solution, statuses, write_submission
+from grader.style import Style
+from tests.helpers import ROOT, live_tasks_named, solution, statuses, write_submission
 
 CORPUS = Path(__file__).parent / "corpus"
 EXERCISE = "02_first_route"
@@ -65,6 +71,11 @@ ENTRIES = {
     "stack_overflow": Verdict("error", words=("ended unexpectedly while importing the module",)),
     "runaway_thread": WORKS,
     "not_utf8": Verdict("error", words=("syntax error", "utf-8")),
+    # issue 12: each break as its own entry
+    "linked_exercise_folder": Verdict("error", words=("02_first_route is a symbolic link", "hand in the file itself")),
+    "unreadable_to_learner": Verdict("error", words=("02_first_route cannot be read by its owner",)),
+    "punycode_body": Verdict(checks={"about": "failed"}),
+    "terminal_escapes": Verdict(checks={"index": "failed", "about": "failed"}, words=("RuntimeError",)),
     "trace_judge": WORKS,
     "read_other_proc": WORKS,
     "kernel_surface": WORKS,
@@ -162,6 +173,26 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(path): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+def arrange(run: Run, source: str) -> None:
+    """Lay the submission out as the entry's layout lines say (in its docstring):
+    ``# link: PATH -> TARGET`` makes PATH a symbolic link, ``# owner: USER`` gives the
+    submission to USER, ``# mode: PATH MODE`` leaves PATH root's, with MODE."""
+    for line in source.splitlines():
+        key, _, value = line.removeprefix("# ").partition(": ")
+        if key == "link":
+            path, _, target = value.partition(" -> ")
+            shutil.rmtree(run.submission / path)
+            (run.submission / path).symlink_to(target)
+        elif key == "owner":
+            user = pwd.getpwnam(value)
+            for path in [run.submission, *run.submission.rglob("*")]:
+                os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
+        elif key == "mode":
+            path, _, mode = value.partition(" ")
+            os.chown(run.submission / path, 0, 0)
+            os.chmod(run.submission / path, int(mode, 8))
+
+
 def grade_hostile(course, run: Run, listener, app_py: bytes, grade_with=grade) -> ExerciseResult:
     """Grade ``app_py`` as exercise 02, check nothing was left behind, return its result.
     ``grade_with`` grades (``tests/test_sandbox_modes.py`` runs the grader in other modes)."""
@@ -170,6 +201,7 @@ def grade_hostile(course, run: Run, listener, app_py: bytes, grade_with=grade) -
     app = run.submission / EXERCISE / "app.py"
     app.parent.mkdir(parents=True, exist_ok=True)
     app.write_bytes(run.fill(app_py, tcp.getsockname()[1]))
+    arrange(run, app.read_text(encoding="utf-8", errors="replace"))
     before = snapshot(run.submission)
 
     result = grade_with(course, run.submission, ["01", "02"])
@@ -236,3 +268,28 @@ def test_an_app_py_linking_to_the_solution_is_not_read(course, run):
     assert honest.passed
     assert linked.status == "error" and linked.score == 0
     assert "is a link to" in linked.message and "hand in the file itself" in linked.message
+
+
+def test_a_learner_whose_exercises_link_to_another_learners_gets_no_grade_of_theirs(course, tmp_path):
+    classroom = tmp_path / "class"
+    write_submission(classroom / "bob" / "exercises", {f"{EXERCISE}/app.py": solution(EXERCISE)})
+    (classroom / "alice").mkdir()
+    (classroom / "alice" / "exercises").symlink_to("../bob/exercises")
+    submissions, _ = discover(classroom)
+    alice, bob = submissions
+
+    graded = {s.learner: grade_submission(course, s, [EXERCISE], timeout=120) for s in (alice, bob)}
+
+    (linked,) = graded["alice"].exercises
+    assert linked.status == "error" and linked.score == 0
+    assert "exercises is a symbolic link" in linked.message, linked.message
+    assert graded["bob"].exercises[0].passed
+
+
+def test_what_learner_code_sends_is_shown_inert_on_a_terminal_in_the_grader_s_colours(course, run, listener):
+    exercise = grade_hostile(course, run, listener, (CORPUS / "terminal_escapes.py").read_bytes())
+    shown = report.render_exercise(exercise, Style(color=True, symbols=True))
+    assert "\\x1b[2J" in shown and "Total: 8/8" in shown  # the learner's text is there, spelled out
+    grader_colours = re.sub("\x1b\\[[0-9;]*m", "", shown)  # SGR sequences: the grader's own styles
+    assert grader_colours != shown
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", grader_colours), grader_colours

@@ -15,8 +15,8 @@ import junitparser
 import xmlschema
 
 from grader.course import Course
-from tests.conftest import ROOT, solution, write_submission
 from tests.exercises.test_02_first_route import MISTAKES
+from tests.helpers import ROOT, solution, write_submission
 from tests.make_class import HIDDEN_NAMES, SECRET, write_hidden_checks
 
 SCHEMAS = Path(__file__).parent / "schemas"

@@ -16,7 +16,7 @@ from grader.course import Course
 from grader.grading import grade
 from grader.results import CheckResult, ExerciseResult, schema
 from grader.style import Style
-from tests.conftest import ROOT, solution, write_submission
+from tests.helpers import ROOT, solution, write_submission
 
 
 def feedback_of(output: str, check: str) -> str:

@@ -15,7 +15,7 @@ from grader import report
 from grader.course import Course
 from grader.exercise import ExerciseError
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, schema
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 HIDDEN = '''
 def test_secret_route(client):

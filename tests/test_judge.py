@@ -12,7 +12,7 @@ import pytest
 from grader.grading import grade
 from grader.results import SubmissionResult, schema
 from grader.sandbox.policy import GUARANTEE_NAMES
-from tests.conftest import solution, statuses, write_submission
+from tests.helpers import solution, statuses, write_submission
 
 EMPTY_APP = """
 from flask import Flask
@@ -230,7 +230,7 @@ def test_the_json_output_validates_against_the_documented_schema(course, tmp_pat
     data = json.loads(result.to_json())
     jsonschema.validate(data, schema())
     assert SubmissionResult.from_dict(data).to_dict() == data
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     assert {name: kept["met"] for name, kept in data["sandbox"].items()} == dict.fromkeys(GUARANTEE_NAMES, True)
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from grader.course import Course
-from tests.conftest import ROOT, solution
+from tests.helpers import ROOT, solution
 
 COUNT = len(Course(ROOT).exercises())
 POINTS = sum(exercise.max_score for exercise in Course(ROOT).exercises())

@@ -18,7 +18,7 @@ from grader.sandbox import landlock, protocol
 from grader.sandbox.policy import GUARANTEE_NAMES, LAYERS, Layer, Limits, Policy
 from grader.sandbox.process import Sandbox, WorkerSpec
 from grader.sandbox.protocol import AppLoaded
-from tests.conftest import ROOT, live_tasks_named, statuses, write_submission
+from tests.helpers import ROOT, live_tasks_named, statuses, write_submission
 
 # Right only when every limit holds inside the worker: each check then reports the limit
 # that failed instead of passing, so the statuses show exactly what holds.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pexpect
 
-from tests.conftest import ROOT, solution
+from tests.helpers import ROOT, solution
 from tests.test_progress import COUNT, PARTIAL_02, flask_grader
 
 TIMEOUT = 240  # seconds per expected screen: generous, the machine may be busy
@@ -39,6 +39,15 @@ def screen_after(child: pexpect.spawn, marker: str) -> str:
     return marker + child.before.replace("\r\n", "\n")
 
 
+def settled_screen_after(child: pexpect.spawn, marker: str) -> str:
+    """The first screen showing ``marker`` once every check has ended: checks show as they end,
+    so earlier screens with the same score line may still say they are checking."""
+    while True:
+        screen = screen_after(child, marker)
+        if "Checking " not in screen:
+            return screen
+
+
 def save(path: Path, source: str) -> None:
     path.write_text(source, encoding="utf-8")
 
@@ -49,7 +58,10 @@ def leftovers(course: Path) -> list[str]:
     for proc in Path("/proc").iterdir():
         try:
             cmdline = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
-            if "grader.judge" in cmdline:
+            if "grader.judge" in cmdline and "--serve" in cmdline:  # watch's warm judge: --serve FD COURSE
+                if cmdline[cmdline.index("--serve") + 2] == str(course):
+                    found.append(" ".join(cmdline))
+            elif "grader.judge" in cmdline:
                 job = Path(cmdline[cmdline.index("grader.judge") + 1]).read_text()
                 if json.loads(job)["course"] == str(course):
                     found.append(" ".join(cmdline))
@@ -67,13 +79,13 @@ def test_watch_follows_edits_survives_a_syntax_error_and_moves_on_when_passed(le
     try:
         # 01 already passes: said, and on to 02, whose starter fails every check.
         child.expect_exact("01 · The application instance passes. Well done! On to 02.")
-        starter = screen_after(child, "02_first_route · Routes and view functions  0/8")
+        starter = settled_screen_after(child, "02_first_route · Routes and view functions  0/8")
         assert "✗ index" in starter and "Request:   GET /\n" in starter
         assert "Expected:  status 200" in starter and "Actual:    404 NOT FOUND" in starter
         assert "✗ about" in starter and "Request:   GET /about" not in starter, "the rest: one line each"
 
         save(exercises / "02_first_route/app.py", PARTIAL_02)
-        partial = screen_after(child, "02_first_route · Routes and view functions  5/8")
+        partial = settled_screen_after(child, "02_first_route · Routes and view functions  5/8")
         assert "✓ index" in partial
         assert "Request:   GET /about" in partial and "Actual:    404 NOT FOUND" in partial
         assert "body: Flask's standard Not Found page (no route matches this URL)" in partial

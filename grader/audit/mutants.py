@@ -151,12 +151,12 @@ def _unit(node: ast.AST, parents: dict[int, ast.AST]) -> ast.AST | None:
     """What to re-render for a change at ``node``: the simple statement holding it, or the
     decorator or header expression (``if`` test, ``for`` iterable) of a compound statement,
     or the compound statement itself when it is what changes. None: re-render the module."""
-    current = node
+    current: ast.AST | None = node
     while current is not None:
         parent = parents.get(id(current))
         if isinstance(current, ast.stmt) and (current is node or not _is_compound(current)):
             return current
-        if isinstance(current, ast.expr) and _is_compound(parent):
+        if isinstance(current, ast.expr) and parent is not None and _is_compound(parent):
             return current
         if _is_compound(current):
             return None

@@ -19,6 +19,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeGuard
 
 #: Mutants of these categories must all be killed: these are the concepts the checks exist for.
 MUST_KILL = frozenset({"converter", "status", "escaping", "hook"})
@@ -207,7 +208,7 @@ def _is_docstring(node: ast.stmt) -> bool:
     return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
 
 
-def _is_main_guard(node: ast.stmt) -> bool:
+def _is_main_guard(node: ast.stmt) -> TypeGuard[ast.If]:
     return isinstance(node, ast.If) and "__name__" in ast.unparse(node.test) and "__main__" in ast.unparse(node.test)
 
 
@@ -260,15 +261,18 @@ class _Finder(ast.NodeVisitor):
         }
         uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "current_app"]
         if "current_app" in imported and uses:
-            edits = tuple((use, ast.Name(id="app", ctx=use.ctx)) for use in uses)
             self.changes.append(
-                Change("current-app-global", edits, "every use of current_app replaced by the module's app")
+                Change(
+                    "current-app-global",
+                    tuple((use, ast.Name(id="app", ctx=use.ctx)) for use in uses),
+                    "every use of current_app replaced by the module's app",
+                )
             )
         for name, (operator, stand_in, setup) in stand_ins.items():
             uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
             if name not in imported or not uses:
                 continue
-            edits = [(use, ast.Name(id=stand_in, ctx=use.ctx)) for use in uses]
+            edits: list[tuple[ast.AST, Replacement]] = [(use, ast.Name(id=stand_in, ctx=use.ctx)) for use in uses]
             edits.append((anchor, [anchor, *(_stmt(line) for line in setup)]))
             description = f"every use of {name} replaced by the module global {stand_in}"
             self.changes.append(Change(operator, tuple(edits), description))
@@ -471,7 +475,7 @@ class _Finder(ast.NodeVisitor):
 
     def _status(self, node: ast.AST | None) -> None:
         code = _int(node)
-        if code is not None:
+        if code is not None and node is not None:
             self.claim(node)
             other = _other_status(code)
             self.add("status-change", node, _number(other), f"status {code} -> {other}")
@@ -559,8 +563,8 @@ class _Finder(ast.NodeVisitor):
             for other in (value + 1, value - 1):
                 self.add("off-by-one", node, _number(other), f"{value} -> {other}")
         elif isinstance(value, str):
-            other = value[:-1] if value else "X"
-            self.add("string-change", node, ast.Constant(other), f"{_short(value)} -> {_short(other)}")
+            shorter = value[:-1] if value else "X"
+            self.add("string-change", node, ast.Constant(shorter), f"{_short(value)} -> {_short(shorter)}")
 
 
 def _converter_part(stmt: ast.stmt) -> str:

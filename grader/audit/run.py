@@ -155,7 +155,7 @@ def audit(
     started = time.monotonic()
     jobs = jobs or os.cpu_count() or 1
     solutions = {e.id: submission_folder(course.solutions_dir, e) for e in exercises}
-    mutants = {e.id: make_mutants(e.id, solutions[e.id], e.files) if solutions[e.id] else [] for e in exercises}
+    mutants = {e.id: make_mutants(e.id, folder, e.files) if (folder := solutions[e.id]) else [] for e in exercises}
     graded: dict[int, ExerciseResult] = {}  # by id() of the mutant
     with tempfile.TemporaryDirectory(prefix="flask-grader-audit-") as tmp:
         roots = _write_roots(Path(tmp), exercises, solutions, mutants, batch)
@@ -197,8 +197,8 @@ def _write_roots(
     for number, members in enumerate(groups):
         root = tmp / f"root-{number}"
         for exercise in exercises:
-            mutant = members.get(exercise.id)
-            if mutant is None:
+            member = members.get(exercise.id)
+            if member is None:
                 continue
             folder = root / exercise.id
             for name in exercise.files:
@@ -209,7 +209,7 @@ def _write_roots(
                     shutil.copytree(source, target)
                 elif source.exists():
                     shutil.copyfile(source, target)
-            (folder / mutant.file).write_text(mutant.source, encoding="utf-8")
+            (folder / member.file).write_text(member.source, encoding="utf-8")
         roots.append((root, members))
     return roots
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 
 from grader.client import Response
@@ -231,7 +231,7 @@ class ResponseExpectation:
 
     # -- failing
 
-    def fail(self, summary: str, *, expected: str) -> None:
+    def fail(self, summary: str, *, expected: str) -> NoReturn:
         """Raise a CheckFailure describing this response."""
         raise CheckFailure(
             summary,

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from grader.sandbox import landlock, seccomp
+from grader.sandbox import landlock, nofollow, seccomp
 from grader.sandbox.linux import (
     CLONE_NEWIPC,
     CLONE_NEWNS,
@@ -258,13 +258,10 @@ def _copy(source: Path, target: Path, remaining: list[int]) -> None:
         remaining[0] -= info.st_size
         if remaining[0] < 0:
             raise FilesTooLarge(source.name)
-        with open(source, "rb", opener=_open_no_follow) as src, open(target, "xb") as dst:
+        # No component may be a link: the judge checked the paths, and one swapped in since is refused.
+        with open(source, "rb", opener=nofollow.open_absolute) as src, open(target, "xb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
     # Anything else (a pipe, a socket, a device) is left out.
-
-
-def _open_no_follow(path: str, flags: int) -> int:
-    return os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
 
 
 def _global_pid() -> int:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 import pytest
 
 from grader.results import CheckResult, ExerciseResult
-from tests.conftest import failing, solution
+from tests.helpers import failing, solution
 
 Submission = str | dict[str, str]
 

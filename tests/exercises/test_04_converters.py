@@ -1,7 +1,7 @@
 """Exercise 04: correct alternatives get full marks; each typical mistake fails its check."""
 
-from tests.conftest import solution
 from tests.exercises.cases import exercise_tests
+from tests.helpers import solution
 
 EXERCISE = "04_converters"
 SOLUTION = solution(EXERCISE)

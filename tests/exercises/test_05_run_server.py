@@ -1,7 +1,7 @@
 """Exercise 05: correct alternatives get full marks; each typical mistake fails its check."""
 
-from tests.conftest import solution
 from tests.exercises.cases import exercise_tests
+from tests.helpers import solution
 
 EXERCISE = "05_run_server"
 SOLUTION = solution(EXERCISE)

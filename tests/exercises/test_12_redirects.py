@@ -1,7 +1,7 @@
 """Exercise 12: correct alternatives get full marks; each typical mistake fails its check."""
 
-from tests.conftest import failing, solution
 from tests.exercises.cases import check_named, exercise_tests, grade_one
+from tests.helpers import failing, solution
 
 EXERCISE = "12_redirects"
 SOLUTION = solution(EXERCISE)

@@ -1,7 +1,7 @@
 """Exercise 14: correct alternatives get full marks; each typical mistake fails its check."""
 
-from tests.conftest import ROOT, failing
 from tests.exercises.cases import check_named, exercise_tests, grade_one
+from tests.helpers import ROOT, failing
 
 EXERCISE = "14_templates"
 SOLUTION_DIR = ROOT / "solutions" / EXERCISE

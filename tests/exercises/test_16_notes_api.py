@@ -4,8 +4,8 @@ The state machine (check ``model``) compares every answer with a model of the
 API, so a mistake fails the check that names it and the model too.
 """
 
-from tests.conftest import failing, solution
 from tests.exercises.cases import check_named, exercise_tests, grade_one
+from tests.helpers import failing, solution
 
 EXERCISE = "16_notes_api"
 SOLUTION = solution(EXERCISE)

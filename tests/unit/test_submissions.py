@@ -19,7 +19,7 @@ from grader.classroom.submissions import (
     opened,
     unpack,
 )
-from tests.conftest import write_submission
+from tests.helpers import write_submission
 from tests.make_class import plain_entry, symlink_entry
 
 

@@ -7,7 +7,6 @@ from werkzeug.datastructures import Headers
 
 from grader import CheckFailure, expect
 from grader.client import RequestInfo, Response
-from grader.plugin import falsifying_example
 
 
 def response(
@@ -92,22 +91,3 @@ def test_element_failure_without_any_such_element():
 def test_json_failure_says_what_json_was_wanted():
     error = failure(lambda: expect(response("<p>oops</p>")).json(where=lambda data: True, describe='{"error": "..."}'))
     assert error.expected == 'Content-Type: application/json, {"error": "..."}'
-
-
-def test_the_falsifying_example_keeps_long_values_and_drops_long_fixtures():
-    note = (
-        "Falsifying example: test_x(\n"
-        "    app=LearnerApp(worker=Worker(pid=1),\n"
-        "        _snapshot={'rules': [1,\n"
-        "          2]}),\n"
-        "    order=[0,\n"
-        "     1],\n"
-        "    name='a',  # or any other generated value\n"
-        ")"
-    )
-    assert falsifying_example(["some other note", note], ["app"]) == "order=[0,\n     1]\nname='a'"
-
-
-def test_an_explicit_example_is_shown_too():
-    note = "Falsifying explicit example: test_x(\n    client=<Client>,\n    sent=('GET', '/admin', False),\n)"
-    assert falsifying_example([note], ["client"]) == "sent=('GET', '/admin', False)"

@@ -11,7 +11,7 @@ import pytest
 from grader.audit.mutants import Mutant, make_mutants, python_mutants
 from grader.audit.operators import MUST_KILL, OPERATORS
 from grader.exercise import MUTANT_ID
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 # One app touching every concept of the catalogue; comments must survive in every mutant.
 SAMPLE = textwrap.dedent(
