@@ -151,8 +151,18 @@ def listener():
     yield from open_listener()
 
 
+#: Entries that lay the submission out (links, owners, modes: see test_corpus.arrange) test
+#: how the judge reads a submission, which no sandbox mode changes; `check --root` refuses
+#: such a folder before grading, so they run as root in test_corpus.py only.
+IN_MODES = sorted(
+    name
+    for name in ENTRIES
+    if not any(f"# {key}: " in (CORPUS / f"{name}.py").read_text(errors="replace") for key in ("link", "owner", "mode"))
+)
+
+
 @pytest.mark.skipif(landlock.abi() < 6, reason="the modes without namespaces need Landlock ABI 6 here")
-@pytest.mark.parametrize("name", sorted(ENTRIES))
+@pytest.mark.parametrize("name", IN_MODES)
 @pytest.mark.parametrize("mode", LINUX_MODES)
 def test_the_corpus_gets_its_verdicts_in_each_mode(mode, name, course, mode_run, listener, interpreter, user):
     source = (CORPUS / f"{name}.py").read_bytes()
