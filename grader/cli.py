@@ -159,8 +159,8 @@ def check(
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
     own exercises/ (no --root) also records your progress; grading someone else's
-    submission (--root) needs every sandbox guarantee (`flask-grader doctor`). Results are
-    kept in .flask-grader/cache/ and not graded again while nothing they depend on changes.
+    submission (--root) needs every sandbox guarantee (`flask-grader doctor`). Results are kept in
+    .flask-grader/cache/ and not graded again while nothing they depend on changes.
     """
     from grader import report
     from grader.cache import Cache

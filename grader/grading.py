@@ -29,7 +29,7 @@ from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise
 from grader.judge import Judged
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
-from grader.sandbox.policy import Layer, Policy, guarantees
+from grader.sandbox.policy import Policy, guarantees
 from grader.sandbox.process import PACKAGE_PARENT
 
 #: Seconds one submission may take before the judge is stopped.
@@ -66,12 +66,12 @@ def grade(
     ids = list(by_id)
     lookup = Lookup(cache, course, root, policy) if cache is not None else None
     judged: dict[str, ExerciseResult] = {}
-    layers: dict[str, Layer] = lookup.layers if lookup else {}  # what the cache's results were graded with
+    sandbox: dict[str, dict[str, Any]] = {}  # the guarantees, as any judge of this grading had them
     todo = lookup.todo([by_id[i] for i in ids]) if lookup else ids
     try:
         for done in _judge_in_parallel(course, root, todo, timeout, jobs, cancel, policy):
             judged.update((exercise.id, exercise) for exercise in done.result.exercises)
-            layers = done.layers or layers
+            sandbox = sandbox or done.result.sandbox
             if lookup:
                 lookup.keep(done, by_id)
     finally:
@@ -84,9 +84,9 @@ def grade(
         judged.update(lookup.hits)
         for done in _judge_in_parallel(course, root, rest, timeout, jobs, cancel, policy):
             judged.update((exercise.id, exercise) for exercise in done.result.exercises)
-            layers = done.layers or layers
-    # The guarantees the sandbox kept, from the layers that graded (the same machine: one judge's).
-    sandbox = {kept.name: kept.to_dict() for kept in guarantees(layers)} if layers else {}
+            sandbox = sandbox or done.result.sandbox
+    if not sandbox and lookup and lookup.hits:  # as the judges that graded the kept results had it
+        sandbox = {kept.name: kept.to_dict() for kept in guarantees(lookup.layers)}
     results, seen = [], set()
     for name, exercise in selection.named:
         if exercise is None:

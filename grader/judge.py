@@ -33,8 +33,7 @@ from grader.exercise import CHECK_PREFIX, CHECKS, CheckSpec, Exercise
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
 from grader.sandbox import nofollow
 from grader.sandbox.nofollow import Reader
-from grader.sandbox.policy import Layer, Policy
-from grader.sandbox.policy import guarantees as sandbox_guarantees
+from grader.sandbox.policy import Layer, Policy, guarantees
 from grader.sandbox.process import Sandbox
 
 if TYPE_CHECKING:
@@ -192,7 +191,7 @@ class Judge:
             self.interrupted = code == pytest.ExitCode.INTERRUPTED
         exercises = [assemble(run) for run in runs]
         faults = watcher.faults | {run.exercise.id for run in runs if run.collect_error}
-        kept = {kept.name: kept.to_dict() for kept in sandbox_guarantees(self.layers)}
+        kept = {guarantee.name: guarantee.to_dict() for guarantee in guarantees(self.layers)} if by_folder else {}
         result = SubmissionResult(str(root), exercises, time.monotonic() - started, kept)
         return Judged(result, self.layers, faults)
 

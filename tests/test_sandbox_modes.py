@@ -135,8 +135,7 @@ def grade_in(mode: str, interpreter: str, user: str, run: Run):
     owner = pwd.getpwnam(user).pw_uid if "plain-user" in mode else 0
 
     def grade_with(course, submission, exercise_ids):
-        for path in [run.judge_tmp, submission, *submission.rglob("*")]:
-            os.chown(path, owner, owner)
+        os.chown(run.judge_tmp, owner, owner)  # the submission stays as the entry laid it out
         command = [*prefix(mode, interpreter, user), "-m", "grader", "--course", str(ROOT), "check"]
         command += [*exercise_ids, "--root", str(submission), "--format", "json"]
         env = {"PATH": os.environ["PATH"], "TMPDIR": str(run.judge_tmp), "LANG": "C.UTF-8"}
@@ -152,8 +151,18 @@ def listener():
     yield from open_listener()
 
 
+#: Entries that lay the submission out (links, owners, modes: see test_corpus.arrange) test
+#: how the judge reads a submission, which no sandbox mode changes; `check --root` refuses
+#: such a folder before grading, so they run as root in test_corpus.py only.
+IN_MODES = sorted(
+    name
+    for name in ENTRIES
+    if not any(f"# {key}: " in (CORPUS / f"{name}.py").read_text(errors="replace") for key in ("link", "owner", "mode"))
+)
+
+
 @pytest.mark.skipif(landlock.abi() < 6, reason="the modes without namespaces need Landlock ABI 6 here")
-@pytest.mark.parametrize("name", sorted(ENTRIES))
+@pytest.mark.parametrize("name", IN_MODES)
 @pytest.mark.parametrize("mode", LINUX_MODES)
 def test_the_corpus_gets_its_verdicts_in_each_mode(mode, name, course, mode_run, listener, interpreter, user):
     source = (CORPUS / f"{name}.py").read_bytes()

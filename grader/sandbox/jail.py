@@ -89,7 +89,7 @@ class Jail:
         # Give up the namespace's capabilities (used to build the root), and become
         # undumpable: our uid is the judge's, yet nothing of ours, /proc/self/environ
         # (the judge's environment) included, is readable or traceable by that uid.
-        self._step("user-namespace", lambda: (drop_capabilities(), prctl(PR_SET_DUMPABLE, 0)))
+        self._step("user-namespace", _give_up_capabilities)
         self._step("landlock", lambda: self._landlock(workdir))
         self._step("seccomp", self._filter)
         return uid
@@ -300,6 +300,11 @@ def _close_fds_except(keep: Iterable[int]) -> None:
             os.closerange(low, fd)
             low = fd + 1
     os.closerange(low, 1 << 20)
+
+
+def _give_up_capabilities() -> None:
+    drop_capabilities()
+    prctl(PR_SET_DUMPABLE, 0)
 
 
 def _drop_privileges(uid: int, workdir: Path) -> None:

@@ -281,7 +281,7 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _build(cls: type, data: dict[str, Any], where: str) -> Any:
-    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = set(data) - set(known)
     if unknown:
         raise ProtocolError(f"{where}: unexpected field {sorted(unknown)[0][:40]!r}")
