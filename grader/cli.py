@@ -177,7 +177,7 @@ def check(
     if policy.require:
         require_sandbox()
     progress = Progress(course) if own else None
-    fingerprints = {e.id: progress.workspace.fingerprint(e) for e in known} if progress else {}
+    fingerprints = progress.fingerprints(known) if progress else {}
     cache = None if no_cache else Cache.for_course(course, own_code=own)
     result = grade(
         course,
@@ -189,9 +189,7 @@ def check(
         cache=cache,
     )
     if progress is not None:
-        for exercise in result.exercises:
-            if exercise.id in fingerprints:
-                progress.record(exercise, fingerprints[exercise.id])
+        progress.record_all(result, fingerprints)
     if output_format == "text":
         click.echo(report.render(result, Style.for_stream(sys.stdout)), nl=False)
     else:

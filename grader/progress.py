@@ -22,7 +22,7 @@ import click
 
 from grader.course import Course
 from grader.exercise import Exercise
-from grader.results import ExerciseResult
+from grader.results import ExerciseResult, SubmissionResult
 from grader.style import PLAIN, Style
 from grader.workspace import Workspace, shown
 
@@ -65,6 +65,17 @@ class Progress:
         self.dir = self.workspace.state_dir
 
     # -- results
+
+    def fingerprints(self, exercises: list[Exercise]) -> dict[str, str]:
+        """The fingerprint of each exercise's files now: taken before grading, so that a file
+        saved while it was graded shows as changed since."""
+        return {exercise.id: self.workspace.fingerprint(exercise) for exercise in exercises}
+
+    def record_all(self, result: SubmissionResult, fingerprints: dict[str, str]) -> None:
+        """Keep each exercise's result of ``result`` graded from files with those fingerprints."""
+        for exercise in result.exercises:
+            if exercise.id in fingerprints:
+                self.record(exercise, fingerprints[exercise.id])
 
     def record(self, result: ExerciseResult, fingerprint: str) -> None:
         """Keep ``result`` as the exercise's last, for files with ``fingerprint``."""
