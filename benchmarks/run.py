@@ -44,6 +44,7 @@ from grader import judge  # noqa: E402
 from grader.course import Course  # noqa: E402
 from grader.grading import hypothesis_cache  # noqa: E402
 from grader.sandbox.process import Sandbox, WorkerSpec, probe_layers  # noqa: E402
+from grader.sandbox.protocol import Request  # noqa: E402
 
 CHECK50_EXERCISES = ("02_first_route", "03_dynamic_routes", "04_converters")
 CHECK50_VENV = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "flask-grader" / "check50-venv"
@@ -225,7 +226,7 @@ def worker_memory(course: Course) -> dict[str, float]:
             files += tuple((exercise.path / asset, asset) for asset in exercise.assets)
             worker = sandbox.spawn(WorkerSpec(files))
             for _ in range(50):
-                worker.exchange({"op": "request", "path": "/", "method": "GET", "headers": []}, 5, "benchmark")
+                worker.exchange(Request(path="/"), 5, "benchmark")
             status = Path(f"/proc/{worker.pid}/status").read_text()
             peaks.append(int(status.split("VmHWM:")[1].split()[0]) / 1024)
             rollup = Path(f"/proc/{worker.pid}/smaps_rollup").read_text()

@@ -7,6 +7,9 @@ alone, so each layer's own cost shows):
 * one fresh worker: fork, enter the sandbox, load the solution of exercise 02,
   answer one request, be killed;
 * grading every reference solution end to end, as ``flask-grader verify`` does;
+* one worker in each sandbox mode this machine can produce (root; a container without
+  CAP_SYS_ADMIN; with ``--user``, a plain user with and without user namespaces; no
+  Linux features);
 * inside a worker, what applying each layer takes (the end-to-end differences are
   within a busy machine's noise; these are not).
 
@@ -19,6 +22,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,12 +36,12 @@ from grader.sandbox.jail import Jail  # noqa: E402
 from grader.sandbox.linux import fork_into_new_pid_namespace  # noqa: E402
 from grader.sandbox.policy import LAYERS, Policy, describe  # noqa: E402
 from grader.sandbox.process import Sandbox, WorkerSpec  # noqa: E402
-from grader.sandbox.protocol import Config  # noqa: E402
+from grader.sandbox.protocol import Request, ZygoteConfig  # noqa: E402
 
 ALL_ON = Policy()
 ALL_OFF = Policy(disable=frozenset(LAYERS))
 SOLUTION = WorkerSpec(((ROOT / "solutions" / "02_first_route" / "app.py", "app.py"),))
-REQUEST = {"op": "request", "method": "GET", "path": "/about"}
+REQUEST = Request(path="/about")
 
 
 def ms(seconds: list[float]) -> str:
@@ -55,6 +59,58 @@ def start_costs(rounds: int) -> dict[str, list[float]]:
     return times
 
 
+def one_worker(policy: Policy, rounds: int) -> list[float]:
+    """Seconds per fresh worker (spawn, load 02's solution, one request, kill) under ``policy``."""
+    times = []
+    with Sandbox(policy) as sandbox:
+        sandbox.layers  # noqa: B018 - the zygote ready before timing
+        for _ in range(rounds):
+            started = time.perf_counter()
+            worker = sandbox.spawn(SOLUTION)
+            assert worker.exchange(REQUEST, 5, "answering GET /about").status_code == 200
+            worker.kill()
+            times.append(time.perf_counter() - started)
+    return times
+
+
+# The container condition, as the tests make it: Docker's default profile refuses these.
+CONTAINER_FILTER = (
+    "import os, sys; from grader.sandbox.seccomp import Filter; "
+    "Filter(deny=('unshare', 'setns', 'mount'), sockets=False).install(); os.execvp(sys.argv[1], sys.argv[1:])"
+)
+DROPPED = "-sys_admin,-net_admin,-sys_ptrace"
+
+
+def mode_costs(rounds: int, user: str | None, python: str) -> dict[str, list[float]]:
+    """Per-worker cost in each sandbox mode this machine can produce (root: all of them;
+    the plain-user modes need ``--user`` and an interpreter that user can run)."""
+    me = [python, str(Path(__file__).resolve()), "--worker-only", str(rounds)]
+    modes: dict[str, list[str]] = {"root, every layer": me}
+    modes["container (no CAP_SYS_ADMIN, namespaces filtered)"] = [
+        python, "-c", CONTAINER_FILTER, "setpriv", "--bounding-set", DROPPED, "--inh-caps", DROPPED, "--", *me,
+    ]  # fmt: skip
+    if user:
+        modes["plain user (user namespace)"] = ["runuser", "-u", user, "--", *me]
+        modes["plain user, user namespaces refused"] = [
+            python,
+            "-c",
+            CONTAINER_FILTER,
+            "runuser",
+            "-u",
+            user,
+            "--",
+            *me,
+        ]
+    modes["no Linux features"] = [*me, "--no-linux"]
+    found = {}
+    for name, command in modes.items():
+        done = subprocess.run(command, capture_output=True, text=True, cwd="/")
+        found[name] = json.loads(done.stdout) if done.returncode == 0 else []
+        if done.returncode:
+            print(f"  ({name}: failed: {done.stderr.strip().splitlines()[-1:]})")
+    return found
+
+
 def worker_costs(rounds: int) -> dict[str, list[float]]:
     configs = {"all layers": ALL_ON, "no layers": ALL_OFF}
     configs |= {f"all but {layer}": Policy(disable=frozenset({layer})) for layer in LAYERS}
@@ -70,7 +126,7 @@ def worker_costs(rounds: int) -> dict[str, list[float]]:
                 reply = worker.exchange(REQUEST, 5, "answering GET /about")
                 worker.kill()
                 times[name].append(time.perf_counter() - started)
-                assert reply["status_code"] == 200, reply
+                assert reply.status_code == 200, reply
     finally:
         for sandbox in sandboxes.values():
             sandbox.close()
@@ -95,7 +151,7 @@ def layer_costs(rounds: int) -> dict[str, list[float]]:
 
     times: dict[str, list[float]] = {"fork": [], "fork into a new PID namespace": []}
     with Sandbox() as sandbox:  # for its cgroups and scratch folder
-        config = Config(str(sandbox._scratch), str(ROOT / "grader"), cgroups={})
+        config = ZygoteConfig(str(sandbox._scratch), str(ROOT / "grader"), cgroups={})
         own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
         for index in range(rounds):
             for name, fork in (
@@ -126,7 +182,19 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=40, help="workers per configuration")
     parser.add_argument("--starts", type=int, default=5, help="sandbox starts per configuration")
     parser.add_argument("--gradings", type=int, default=3, help="gradings of all solutions per configuration")
+    parser.add_argument("--user", help="a plain user to measure the plain-user modes as (root only)")
+    parser.add_argument("--python", default=sys.executable, help="an interpreter that --user can run")
+    parser.add_argument("--worker-only", type=int, metavar="N", help=argparse.SUPPRESS)
+    parser.add_argument("--no-linux", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker_only:  # one mode's figure, for mode_costs
+        print(json.dumps(one_worker(Policy(linux=not args.no_linux), args.worker_only)))
+        return
+
+    print(f"One worker in each sandbox mode (as above), median of {args.workers}:")
+    for name, seconds in mode_costs(args.workers, args.user, args.python).items():
+        print(f"  {name:52} {ms(seconds) if seconds else '   (not produced)'}")
+    print()
 
     with Sandbox() as sandbox:
         print("Layers on this machine:\n" + describe(sandbox.layers) + "\n")

@@ -37,7 +37,7 @@ from grader import __version__
 from grader.course import Course, submission_folder
 from grader.exercise import METADATA, Exercise
 from grader.results import ExerciseResult
-from grader.sandbox.policy import ESSENTIAL, Layer, Policy
+from grader.sandbox.policy import Layer, Policy, missing_guarantees
 
 #: Raised whenever the layout of an entry or of the key changes: old entries are then never read.
 FORMAT = 1
@@ -79,8 +79,7 @@ class Cache:
         """Whether results graded with ``layers`` under ``policy`` may be kept and reused."""
         if policy.disable:
             return False
-        missing = any(not layers[name].active for name in ESSENTIAL if name in layers)
-        return self.own_code or not missing
+        return self.own_code or not missing_guarantees(layers)
 
     def admits(self, exercise: Exercise) -> bool:
         """Whether the results of ``exercise`` may be kept here (hidden checks only for instructors)."""

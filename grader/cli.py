@@ -19,7 +19,8 @@ import click
 
 from grader import __version__
 from grader.classroom import gradescope
-from grader.classroom.batch import FORMATS
+from grader.classroom.batch import ASSIGNMENT, FORMATS
+from grader.classroom.imports import SOURCES
 from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT
@@ -47,10 +48,7 @@ def _exercises(course: Course) -> list[Exercise]:
 def _exercise(course: Course, name: str | None, progress: Progress | None = None) -> Exercise:
     """The exercise ``name``; without a name, the one the learner is on."""
     if name is None and progress is not None:
-        current = progress.current
-        if current is not None and not progress.standing(current).done:
-            return current
-        return progress.next_exercise() or _exercises(course)[-1]
+        return progress.working_on() or _exercises(course)[-1]
     return _selected(course, [name or ""])[0]
 
 
@@ -143,7 +141,7 @@ def list_exercises(course_path: Path | None) -> None:
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
-    help="Grade --root even where `flask-grader doctor` reports essential sandbox layers missing.",
+    help="Grade --root even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
 @NO_CACHE_OPTION
 @click.pass_obj
@@ -161,8 +159,8 @@ def check(
 
     Exits 0 when every graded exercise scores full marks, 1 otherwise. Grading your
     own exercises/ (no --root) also records your progress; grading someone else's
-    submission (--root) needs the essential sandbox layers. Results are kept in
-    .flask-grader/cache/ and not graded again while nothing they depend on changes.
+    submission (--root) needs every sandbox guarantee (`flask-grader doctor`). Results are
+    kept in .flask-grader/cache/ and not graded again while nothing they depend on changes.
     """
     from grader import report
     from grader.cache import Cache
@@ -329,6 +327,7 @@ def reset(course_path: Path | None, exercise: str) -> None:
         backup = progress.workspace.reset(found)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from None
+    progress.current = found  # the exercise the learner is on now
     if backup is not None:
         click.echo(f"Your files are saved in {shown(backup)}/.")
     click.echo(f"{shown(found.path)} has the starter again. Read its README.md and start afresh.")
@@ -361,7 +360,7 @@ def schema_command() -> None:
 
 
 @main.command()
-@click.argument("submissions", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("submissions", type=click.Path(path_type=Path, exists=True))
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default="grades", show_default=True)
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of cores"
@@ -369,14 +368,37 @@ def schema_command() -> None:
 @EXERCISES_OPTION
 @CHECKS_OPTION
 @click.option("--timeout", type=float, default=SUBMISSION_TIMEOUT, show_default=True, help="Seconds per submission.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(SOURCES),
+    help="What SUBMISSIONS is: a folder or zip per learner, a Canvas or Moodle download, or GitHub Classroom "
+    "repositories (default: detected).",
+)
+@click.option(
+    "--roster",
+    "roster_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A CSV of the class (id, name, email, section): learners with no submission get zero.",
+)
 @click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True, help="Also write these (repeatable).")
+@click.option(
+    "--assignment",
+    default=ASSIGNMENT,
+    show_default=True,
+    help="The assignment's name in the Canvas and Moodle exports (Canvas matches its column by title).",
+)
 @HIDDEN_VISIBILITY_OPTION
 @click.option("--shard", help="Grade slice K of N of the class (K/N), to merge later with `flask-grader merge`.")
-@click.option("--regrade", is_flag=True, help="Grade again the submissions whose results are already in --out.")
+@click.option(
+    "--regrade",
+    is_flag=True,
+    help="Grade everyone again, keep the previous run in --out/previous/N and write what changed to regrade.csv.",
+)
 @click.option(
     "--allow-weak-sandbox",
     is_flag=True,
-    help="Grade even where `flask-grader doctor` reports essential sandbox layers missing.",
+    help="Grade even where `flask-grader doctor` reports a sandbox guarantee missing.",
 )
 @NO_CACHE_OPTION
 @click.pass_obj
@@ -388,21 +410,26 @@ def batch(
     exercises: str | None,
     hidden_checks: Path | None,
     timeout: float,
+    source: str | None,
+    roster_file: Path | None,
     formats: tuple[str, ...],
+    assignment: str,
     hidden_visibility: str,
     shard: str | None,
     regrade: bool,
     allow_weak_sandbox: bool,
     no_cache: bool,
 ) -> None:
-    """Grade a class: SUBMISSIONS holds a folder or a .zip per learner, laid out like exercises/.
+    """Grade a class: SUBMISSIONS is a folder or .zip per learner laid out like exercises/, a Canvas
+    or Moodle download (the zip or its folder), or a folder of GitHub Classroom repositories.
 
     Writes into --out a gradebook CSV, each learner's JSON result and feedback, and an HTML
     report. Run it again after an interruption: finished submissions are kept. Identical
     files across the class are graded once (the cache is in --out/cache/).
     """
     from grader.cache import Cache
-    from grader.classroom.batch import BatchError, Shard, plan, run_batch
+    from grader.classroom import roster
+    from grader.classroom.batch import BatchError, Shard, plan, run_batch, start_regrade
     from grader.sandbox.policy import Policy
 
     course = replace(_course(course_path), hidden_checks=hidden_checks)
@@ -412,29 +439,43 @@ def batch(
         require_sandbox()
     try:
         slice_ = Shard.parse(shard) if shard else None
-    except BatchError as exc:
+        entries = roster.read(roster_file) if roster_file else None
+        previous = start_regrade(out) if regrade else None
+        found = plan(course, submissions, exercise_ids, out, source=source, shard=slice_)
+    except (BatchError, roster.RosterError) as exc:
         raise click.ClickException(str(exc)) from None
-    chosen, ignored = plan(submissions, slice_)
-    for path in ignored:
-        click.echo(f"Ignored {path.name}: a submission is a folder or a .zip.", err=True)
+    if found.source != "folders":
+        kind = {
+            "canvas": "a Canvas download",
+            "moodle": "a Moodle download",
+            "classroom": "GitHub Classroom repositories",
+        }
+        click.echo(f"Read {submissions} as {kind[found.source]}: {len(found.submissions)} learners.", err=True)
+    for line in found.ignored:
+        click.echo(f"Ignored {line}.", err=True)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # a cancelled CI job or Slurm task stops cleanly
-    with click.progressbar(length=len(chosen), label="Grading", file=sys.stderr) as bar:
+    with click.progressbar(length=len(found.submissions), label="Grading", file=sys.stderr) as bar:
         try:
             run = run_batch(
                 course,
-                chosen,
+                found.submissions,
                 out,
                 exercise_ids,
                 jobs=jobs,
                 timeout=timeout,
                 shard=slice_,
-                regrade=regrade,
                 formats=formats,
                 hidden_visibility=hidden_visibility,
                 policy=policy,
                 cache=None if no_cache else Cache.for_batch(out),
                 on_done=lambda learner: bar.update(1),
+                source=found.source,
+                roster_entries=entries,
+                assignment=assignment,
+                previous=previous,
             )
+        except BatchError as exc:
+            raise click.ClickException(str(exc)) from None
         except KeyboardInterrupt:
             raise click.ClickException(
                 f"Interrupted. The finished results are kept in {out / 'results'}: run the same command to resume."
@@ -443,6 +484,18 @@ def batch(
         f"Graded {len(run.graded)} submissions ({len(run.resumed)} already done) into {out}: "
         f"{out / 'gradebook.csv'}, {out / 'report' / 'index.html'}"
     )
+    if run.missing:
+        click.echo(f"No submission from {len(run.missing)} learners of the roster: {', '.join(run.missing)}.")
+    if run.unknown:
+        click.echo(
+            f"Not on the roster ({len(run.unknown)}, graded, listed in {out / 'not-in-roster.csv'}): "
+            f"{', '.join(run.unknown)}."
+        )
+    for fmt in ("canvas", "moodle"):
+        if fmt in formats:
+            click.echo(f"{fmt.capitalize()} import file: {out / (fmt + '.csv')}")
+    if run.regrade_summary:
+        click.echo(run.regrade_summary)
 
 
 @main.command("merge")
@@ -493,38 +546,154 @@ def export_gradescope(
     click.echo(f"Wrote {out} ({len(entries)} files, exercises {', '.join(exercise_ids)}): upload it to Gradescope.")
 
 
+@export.command("github-classroom")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=".github/workflows/classroom.yml",
+    show_default=True,
+)
+@EXERCISES_OPTION
+@click.option(
+    "--course-repository",
+    metavar="OWNER/NAME",
+    help="Take the checks from this repository (yours), not from the learner's copy, which they can edit.",
+)
+@click.option("--ref", help="The branch, tag or commit of --course-repository to grade with.")
+@click.pass_obj
+def export_github_classroom(
+    course_path: Path | None, out: Path, exercises: str | None, course_repository: str | None, ref: str | None
+) -> None:
+    """The GitHub Classroom autograding workflow: one test per exercise, worth its points."""
+    from grader.classroom import github_classroom
+
+    course = _course(course_path)
+    exercise_ids = _chosen(course, exercises)
+    chosen = [exercise for exercise in _exercises(course) if exercise.id in exercise_ids]
+    if ref and not course_repository:
+        raise click.ClickException("--ref names a revision of --course-repository: give that too.")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(github_classroom.workflow(chosen, course_repository=course_repository, ref=ref), encoding="utf-8")
+    total = sum(exercise.max_score for exercise in chosen)
+    click.echo(
+        f"Wrote {out}: {len(chosen)} tests worth {total:g} points. Commit it to the assignment's template "
+        "repository; GitHub Classroom runs it on every push."
+    )
+
+
+# ------------------------------------------------------------------ authoring
+
+
+def _authoring_course(path: Path | None) -> Course:
+    """The course to author in: --course, $FLASK_GRADER_COURSE, or the working directory's.
+    Never the grader's own tree by default: an author's exercise belongs in their course."""
+    course = _course(path)
+    cwd = Path.cwd().resolve()
+    if path is None and not os.environ.get("FLASK_GRADER_COURSE") and course.root not in (cwd, *cwd.parents):
+        raise click.ClickException(
+            "No course here: run `flask-grader init DIR` to make one, then run this inside it (or pass --course DIR)."
+        )
+    return course
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--title", default="", help="The course's title (default: from the folder's name).")
+def init_command(folder: Path, title: str) -> None:
+    """Make a course in FOLDER: exercises/, solutions/, a README for learners, the grader pinned."""
+    from grader.authoring.scaffold import ScaffoldError, init_course
+
+    try:
+        made = init_course(folder, title)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Made the course {folder}: " + ", ".join(str(path) for path in made.files))
+    click.echo(f"Next: cd {folder} && flask-grader new 01_first_steps")
+
+
+@main.command("new")
+@click.argument("name")
+@click.option("--title", help="The exercise's title (asked for when not given).")
+@click.option("--concept", help="The Flask concept it teaches (asked for when not given).")
+@click.pass_obj
+def new_command(course_path: Path | None, name: str, title: str | None, concept: str | None) -> None:
+    """Make the exercise NAME (NN_slug): README, starter, metadata, checks and its solution."""
+    from grader.authoring.scaffold import ScaffoldError, new_exercise
+
+    course = _authoring_course(course_path)
+    try:
+        made = new_exercise(course, name, title or click.prompt("Title"), concept or click.prompt("Concept"))
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in made.files:
+        click.echo(f"  wrote {path}")
+    click.echo(
+        f"Next: write the contract in exercises/{name}/README.md, the checks in checks.py, the solution "
+        f"in solutions/{name}/app.py; then `flask-grader validate {name}`."
+    )
+
+
+@main.command("validate")
+@click.argument("exercises", nargs=-1)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=2, show_default=True, help="Audit judges side by side."
+)
+@click.option(
+    "--budget", type=float, default=10.0, show_default=True, help="Seconds a check may take before a warning."
+)
+@click.option("--min-kill-rate", type=click.FloatRange(0, 1), default=0.95, show_default=True)
+@click.pass_obj
+def validate_command(
+    course_path: Path | None, exercises: tuple[str, ...], jobs: int, budget: float, min_kill_rate: float
+) -> None:
+    """Prove EXERCISES (default all) sound: metadata, scores, flakiness, audit, idle checks, cost.
+
+    Exits 1 when any exercise has a problem.
+    """
+    from grader.authoring.validate import render, validate
+
+    course = _course(course_path)
+    try:
+        validations = validate(course, list(exercises) or None, jobs=jobs, budget=budget, min_kill_rate=min_kill_rate)
+    except ExerciseError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(render(validations), nl=False)
+    sys.exit(0 if all(validation.valid for validation in validations) else 1)
+
+
 def require_sandbox() -> None:
     """Refuse, before grading anything, when learner code could not be sandboxed."""
-    from grader.sandbox.policy import missing_essentials
+    from grader.sandbox.policy import missing_guarantees
     from grader.sandbox.process import probe_layers
 
-    missing = missing_essentials(probe_layers())
+    missing = missing_guarantees(probe_layers())
     if missing:
-        names = "\n".join(f"  {layer.name}: {layer.detail}" for layer in missing)
+        names = "\n".join(f"  {kept.name}: {kept.detail}" for kept in missing)
         raise click.ClickException(
-            f"Refusing to grade submissions: this machine cannot sandbox learner code.\n{names}\n"
-            "`flask-grader doctor` shows every layer; --allow-weak-sandbox grades anyway."
+            f"Refusing to grade submissions: this machine cannot keep every sandbox guarantee.\n{names}\n"
+            "`flask-grader doctor` shows each guarantee and layer; --allow-weak-sandbox grades anyway."
         )
 
 
 @main.command()
-def doctor() -> None:
-    """Which sandbox layers protect this machine from learner code.
+@click.option("--no-linux", is_flag=True, help="Probe as a machine without Linux's features (macOS, WSL1) would.")
+def doctor(no_linux: bool) -> None:
+    """Which sandbox guarantees hold on this machine, and which layers keep them.
 
-    Exits 1 when an essential layer is missing (then batch grading refuses to run).
+    Exits 1 when a guarantee is missing (then batch grading refuses to run).
     """
-    from grader.sandbox.policy import describe, missing_essentials
+    from grader.sandbox.policy import Policy, describe, missing_guarantees
     from grader.sandbox.process import probe_layers
 
-    layers = probe_layers()
+    layers = probe_layers(Policy(linux=not no_linux))
     click.echo(describe(layers))
-    missing = missing_essentials(layers)
+    missing = missing_guarantees(layers)
     if missing:
         click.echo(
-            f"\nMissing essential layers: {', '.join(layer.name for layer in missing)}. "
-            "Learners grading their own code are fine; grading others' code (check --root) "
+            f"\nMissing guarantees: {', '.join(kept.name for kept in missing)}. "
+            "Learners grading their own code are fine; grading others' code (batch, check --root) "
             "refuses unless you pass --allow-weak-sandbox.",
             err=True,
         )
         sys.exit(1)
-    click.echo("\nAll essential layers are active: submissions can be batch-graded here.")
+    click.echo("\nEvery guarantee holds: submissions can be batch-graded here.")

@@ -8,10 +8,16 @@ Check authors use these as they would Flask's own objects::
 
 Each request travels to the worker process (see :mod:`grader.sandbox.process`); the
 response comes back as plain data, so nothing here runs learner code.
+
+An app keeps the story of its requests: each response knows the requests its app
+answered before it in this check (in this example, for a ``@given`` check), from
+every client, so a failure shows how the app got there without a hand-kept list.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json as jsonlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -19,12 +25,36 @@ from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import Headers
+from werkzeug.http import parse_options_header
 
 from grader.errors import CheckFailure, LoadFailed
 from grader.sandbox import protocol
 from grader.sandbox.process import REQUEST_TIMEOUT, Sandbox, WorkerProcess, WorkerSpec
 
 _MISSING: Any = object()
+
+#: The charsets a learner's body is decoded with, by label: the encodings browsers
+#: decode (the WHATWG Encoding Standard's usual labels), each a codec whose time is
+#: linear in the body. Python knows others that are not: ``punycode`` and ``idna`` are
+#: quadratic, so a 4 MiB body labelled with one would keep the judge busy for minutes.
+CHARSETS = {
+    **dict.fromkeys(("utf-8", "utf8", "unicode-1-1-utf-8"), "utf-8"),
+    **dict.fromkeys(("utf-16", "utf-16le"), "utf-16-le"),
+    "utf-16be": "utf-16-be",
+    **dict.fromkeys(("us-ascii", "ascii", "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1"), "latin-1"),
+    **{f"iso-8859-{n}": f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)},
+    **{f"windows-{n}": f"cp{n}" for n in range(1250, 1259)},
+    **{f"cp{n}": f"cp{n}" for n in range(1250, 1259)},
+    "koi8-r": "koi8-r",
+    "koi8-u": "koi8-u",
+    **dict.fromkeys(("shift_jis", "shift-jis", "sjis", "windows-31j"), "shift_jis"),
+    "euc-jp": "euc-jp",
+    "iso-2022-jp": "iso-2022-jp",
+    **dict.fromkeys(("gbk", "gb2312", "gb_2312"), "gbk"),
+    "gb18030": "gb18030",
+    "big5": "big5",
+    "euc-kr": "euc-kr",
+}
 
 
 @dataclass(frozen=True)
@@ -97,10 +127,23 @@ class Response:
     request: RequestInfo
     #: The learner's exception when the view raised: ``{"type", "message", "traceback"}``.
     error: dict[str, str] | None = None
+    #: The responses this app gave before this one in the check (the last
+    #: :data:`STORY_LIMIT`), oldest first, from all its clients; ``story_cut`` more were not kept.
+    story: tuple[Response, ...] = ()
+    story_cut: int = 0
 
     @property
+    def charset(self) -> str:
+        """The codec the body is read with: its ``Content-Type`` charset when a browser
+        would decode it (:data:`CHARSETS`), else UTF-8, as a browser does for a label it
+        does not know."""
+        _, options = parse_options_header(self.headers.get("Content-Type", ""))
+        return CHARSETS.get(options.get("charset", "").strip().lower(), "utf-8")
+
+    @functools.cached_property
     def text(self) -> str:
-        return self.data.decode(self.headers.get("Content-Type", "").partition("charset=")[2] or "utf-8", "replace")
+        """The body as text (decoded once: checks read it many times)."""
+        return self.data.decode(self.charset, "replace")
 
     def get_data(self, as_text: bool = False) -> bytes | str:
         return self.text if as_text else self.data
@@ -170,32 +213,36 @@ class Client:
         header_list = [
             (str(k), str(v)) for k, v in (headers.items() if isinstance(headers, Mapping) else headers or [])
         ]
-        message: dict[str, Any] = {
-            "op": "request",
-            "client": self._id,
-            "method": method.upper(),
-            "path": path,
-            "headers": header_list,
-            "follow_redirects": follow_redirects,
-        }
-        if query_string is not None:
-            message["query_string"] = query_string if isinstance(query_string, str) else dict(query_string)
         body_text = ""
+        raw: bytes | None = None
+        form: dict[str, str] | None = None
         if json is not _MISSING:
-            message["json"] = json
             body_text = jsonlib.dumps(json)
-        if data is not None:
-            if isinstance(data, bytes):
-                message["data"] = protocol.encode_bytes(data)
-                body_text = data.decode("utf-8", "replace")
-            elif isinstance(data, str):
-                message["data"] = data
-                body_text = data
-            else:
-                message["data"] = {str(k): str(v) for k, v in data.items()}
-                body_text = urlencode(message["data"])
+        if isinstance(data, bytes):
+            raw, body_text = data, data.decode("utf-8", "replace")
+        elif isinstance(data, str):
+            raw, body_text = data.encode("utf-8"), data  # as Werkzeug encodes a str body
+        elif data is not None:
+            form = {str(k): str(v) for k, v in data.items()}
+            body_text = urlencode(form)
+        message = protocol.Request(
+            client=self._id,
+            method=method.upper(),
+            path=path,
+            headers=tuple(header_list),
+            follow_redirects=follow_redirects,
+            query_string=None
+            if query_string is None
+            else query_string
+            if isinstance(query_string, str)
+            else dict(query_string),
+            json=None if json is _MISSING else json,
+            send_json=json is not _MISSING,
+            data=raw,
+            form=form,
+            content_type=content_type or None,
+        )
         if content_type:
-            message["content_type"] = content_type
             header_list = [*header_list, ("Content-Type", content_type)]
         elif json is not _MISSING:
             header_list = [*header_list, ("Content-Type", "application/json")]
@@ -215,15 +262,15 @@ class Client:
         )
         reply = self._app._exchange(message, timeout, what=f"answering {request.method} {request.url}")
         response = Response(
-            status_code=int(reply["status_code"]),
-            status=str(reply["status"]),
-            headers=Headers([(str(k), str(v)) for k, v in reply["headers"]]),
-            data=protocol.decode_bytes(reply["body"]),
+            status_code=reply.status_code,
+            status=reply.status,
+            headers=Headers(list(reply.headers)),
+            data=reply.body,
             request=request,
-            error=reply.get("error"),
+            error=dataclasses.asdict(reply.error) if reply.error else None,
         )
         self._remember(request, response)
-        return response
+        return self._app._tell(response)
 
     def _remember(self, request: RequestInfo, response: Response) -> None:
         """Keep the requests that matter for cookies: from the first Set-Cookie on."""
@@ -267,20 +314,20 @@ class LearnerApp:
     request_timeout: float = REQUEST_TIMEOUT
     _snapshot: dict[str, Any] = field(default_factory=dict)
     _next_client: int = 0
+    _story: list[Response] = field(default_factory=list, repr=False)
+    _story_told: int = field(default=0, repr=False)  # responses in this story, kept or not
+    _story_of: object = field(default=None, repr=False)  # the Hypothesis example it belongs to (None outside one)
 
     @classmethod
     def load(cls, sandbox: Sandbox, spec: WorkerSpec, request_timeout: float = REQUEST_TIMEOUT) -> LearnerApp:
         """Start a worker for ``spec``; raises LoadFailed when the module does not load."""
         worker = sandbox.spawn(spec)
         hello = worker.hello
-        if not hello.get("ok"):
+        if not isinstance(hello, protocol.AppLoaded):
             worker.kill()
-            raise LoadFailed(
-                str(hello.get("kind", "import_error")),
-                str(hello.get("message", "The module could not be loaded.")),
-                str(hello.get("traceback", "")),
-            )
-        return cls(worker, request_timeout, dict(hello["snapshot"]))
+            assert isinstance(hello, protocol.AppNotLoaded)
+            raise LoadFailed(hello.kind, hello.message, hello.traceback)
+        return cls(worker, request_timeout, dict(hello.snapshot))
 
     # -- the app's public state
 
@@ -345,7 +392,7 @@ class LearnerApp:
         return self._snapshot["run_calls"]
 
     def refresh(self) -> LearnerApp:
-        self._snapshot = dict(self._exchange({"op": "snapshot"}, None, what="describing the app")["snapshot"])
+        self._snapshot = dict(self._exchange(protocol.DescribeApp(), None, what="describing the app").snapshot)
         return self
 
     # -- acting on the app
@@ -358,14 +405,12 @@ class LearnerApp:
     def url_for(self, endpoint: str, **values: Any) -> str:
         """``flask.url_for(endpoint, **values)`` inside the learner's app."""
         call = f"url_for({', '.join([repr(endpoint)] + [f'{k}={v!r}' for k, v in values.items()])})"
-        reply = self._exchange({"op": "url_for", "endpoint": endpoint, "values": values}, None, what=call)
-        if not reply.get("ok"):
-            error = reply.get("error") or {}
+        reply = self._exchange(protocol.UrlFor(endpoint, values), None, what=call)
+        if isinstance(reply, protocol.Raised):
             raise CheckFailure(
-                f"{call} raised {error.get('type', 'an error')}: {error.get('message', '')}",
-                learner_traceback=error.get("traceback"),
+                f"{call} raised {reply.error.type}: {reply.error.message}", learner_traceback=reply.error.traceback
             )
-        return str(reply["url"])
+        return str(reply.value)
 
     def call(
         self,
@@ -381,25 +426,24 @@ class LearnerApp:
         with this config instead of the learner's: code that reads ``current_app``
         sees that app, code that reads the module's ``app`` does not.
         """
-        message = {"op": "call", "name": function, "args": list(args), "kwargs": kwargs, "path": path}
-        if other_app_config is not None:
-            message["other_app_config"] = dict(other_app_config)
+        message = protocol.Call(
+            function, args, kwargs, path, None if other_app_config is None else dict(other_app_config)
+        )
         reply = self._exchange(message, None, what=f"calling {function}()")
-        if reply.get("missing"):
+        if isinstance(reply, protocol.Missing):
             raise CheckFailure(f"app.py has no function named `{function}`.")
-        if not reply.get("ok"):
-            error = reply.get("error") or {}
+        if isinstance(reply, protocol.Raised):
             raise CheckFailure(
-                f"{function}() raised {error.get('type', 'an error')}: {error.get('message', '')}",
-                learner_traceback=error.get("traceback"),
+                f"{function}() raised {reply.error.type}: {reply.error.message}",
+                learner_traceback=reply.error.traceback,
             )
-        return reply.get("value")
+        return reply.value
 
     def assign(self, name: str, value: Any) -> None:
         """Set the learner's module-level variable ``name`` (a constant such as ``ITEMS``) to
         ``value``, to check that the app uses it rather than a copy of its first value."""
-        reply = self._exchange({"op": "assign", "name": name, "value": value}, None, what=f"setting {name}")
-        if reply.get("missing"):
+        reply = self._exchange(protocol.Assign(name, value), None, what=f"setting {name}")
+        if isinstance(reply, protocol.Missing):
             raise CheckFailure(f"app.py has no module-level variable named `{name}`.")
 
     def output(self) -> str:
@@ -409,5 +453,40 @@ class LearnerApp:
     def close(self) -> None:
         self.worker.kill()
 
-    def _exchange(self, message: dict[str, Any], timeout: float | None, what: str) -> dict[str, Any]:
+    def _exchange(self, message: Any, timeout: float | None, what: str) -> Any:
         return self.worker.exchange(message, timeout or self.request_timeout, what)
+
+    # -- the story of its requests
+
+    def story(self) -> tuple[list[Response], int]:
+        """The responses of the story so far, oldest first, and how many earlier ones were not kept."""
+        return list(self._story), self._story_told - len(self._story)
+
+    def _tell(self, response: Response) -> Response:
+        """``response`` with the story before it; it joins the story.
+
+        A ``@given`` check reuses its app for every example: each example starts a story
+        of its own, since what earlier examples sent is not the failing example's.
+        """
+        example = _current_example()
+        if example is not self._story_of:
+            self._story_of, self._story, self._story_told = example, [], 0
+        told = replace(response, story=tuple(self._story), story_cut=self._story_told - len(self._story))
+        self._story = [*self._story, replace(response, story=())][-STORY_LIMIT:]
+        self._story_told += 1
+        return told
+
+
+#: Earlier responses a response keeps in its story: enough for a state machine's run.
+STORY_LIMIT = 30
+
+
+def _current_example() -> object:
+    """The Hypothesis example being run (its build context), or None outside any."""
+    from hypothesis.control import current_build_context
+    from hypothesis.errors import InvalidArgument
+
+    try:
+        return current_build_context()
+    except InvalidArgument:
+        return None

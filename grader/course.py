@@ -9,6 +9,8 @@ from functools import cached_property
 from pathlib import Path
 
 from grader.exercise import FOLDER, METADATA, Exercise, ExerciseError
+from grader.sandbox import nofollow
+from grader.sandbox.nofollow import Reader
 
 ENV_ROOT = "FLASK_GRADER_COURSE"
 
@@ -104,25 +106,32 @@ def unknown_exercise(name: str) -> str:
     return f"There is no exercise named {name!r}: `flask-grader list` shows them all."
 
 
-def submission_folder(root: Path, exercise: Exercise) -> Path | None:
+def submission_folder(root: Path, exercise: Exercise, reader: Reader | None = None) -> Path | None:
     """The folder for ``exercise`` under a submission root laid out like ``exercises/``:
-    the same folder name, else the same number, else the same slug."""
-    exact = root / exercise.id
-    if exact.is_dir():
-        return exact
+    the same folder name, else the same number, else the same slug.
+
+    ``root`` is the caller's; below it no link is followed: a matching name that is a
+    link raises :class:`~grader.sandbox.nofollow.LinkedPath`, and with a ``reader`` a folder
+    its learner could not read raises :class:`~grader.sandbox.nofollow.Unreadable`."""
     if not root.is_dir():
         return None
+    if nofollow.kind(root, exercise.id, reader) == "dir":
+        return root / exercise.id
     for path in sorted(root.iterdir()):
         match = FOLDER.match(path.name)
-        if path.is_dir() and match and (match["number"] == exercise.number or match["slug"] == exercise.slug):
-            return path
-    by_slug = root / exercise.slug
-    return by_slug if by_slug.is_dir() else None
+        if match and (match["number"] == exercise.number or match["slug"] == exercise.slug):
+            if nofollow.kind(root, path.name, reader) == "dir":
+                return path
+    return root / exercise.slug if nofollow.kind(root, exercise.slug, reader) == "dir" else None
 
 
 def _is_course(path: Path) -> bool:
+    """A folder with exercises in ``exercises/``, or an author's new course (``flask-grader
+    init``): ``exercises/`` and ``solutions/``, perhaps still empty."""
     exercises = path / "exercises"
-    return exercises.is_dir() and any((child / METADATA).is_file() for child in exercises.iterdir())
+    if not exercises.is_dir():
+        return False
+    return (path / "solutions").is_dir() or any((child / METADATA).is_file() for child in exercises.iterdir())
 
 
 def _with_hidden_checks(exercises: list[Exercise], folder: Path) -> list[Exercise]:

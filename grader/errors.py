@@ -11,6 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+#: Why a check failed, when an expectation knows: an exercise's ``hints`` (per check,
+#: see :mod:`grader.exercise`) are keyed by these.
+#: ``status``: another status than the contract's (the app's own answer, not Flask's
+#: 404/405 page and not a crash); ``route``: Flask's 404 or 405 page, no view matched;
+#: ``raised``: the learner's code raised (a 500); ``content_type``: the body's type;
+#: ``escape``: user text put into HTML unescaped; ``body``, ``header``, ``json``,
+#: ``location``: what the names say.
+REASONS = ("status", "route", "raised", "content_type", "escape", "body", "header", "json", "location")
+
 
 class CheckFailure(AssertionError):
     """A check saw behaviour other than the contract's.
@@ -18,8 +27,16 @@ class CheckFailure(AssertionError):
     ``summary`` is one line in the learner's words; ``request``, ``expected`` and
     ``actual`` say what was sent, what should have come back and what did.
     ``learner_traceback`` is the traceback of the learner's code, when it raised;
-    ``reproduce`` the shell commands that send the request again (see
-    :mod:`grader.reproduce`), kept in the details but not in the message.
+    ``output`` what the app printed; ``reproduce`` the shell commands that send the
+    request again (see :mod:`grader.reproduce`), kept in the details but not in the message.
+    ``reason`` names what was wrong (``status``, ``content_type``, ...; see
+    :data:`REASONS`) so the learner gets the exercise's hint for that; ``hint`` is
+    advice for this very failure, used when the exercise has none for the reason
+    (it replaces the check's general hint); ``example`` the failing input in words,
+    when the check found it itself (a state machine's steps) rather than through ``@given``.
+
+    Every part stays a field of its own up to the result's JSON
+    (:class:`grader.results.CheckResult`), so a report never cuts one out of a message.
     """
 
     def __init__(
@@ -32,8 +49,13 @@ class CheckFailure(AssertionError):
         learner_traceback: str | None = None,
         output: str | None = None,
         reproduce: str | None = None,
+        hint: str | None = None,
+        example: str | None = None,
+        reason: str = "",
     ) -> None:
         super().__init__(summary)
+        self.reason = reason
+        self.hint = hint or ""
         self.summary = summary
         self.request = request
         self.expected = expected
@@ -41,6 +63,7 @@ class CheckFailure(AssertionError):
         self.learner_traceback = learner_traceback
         self.output = output
         self.reproduce = reproduce
+        self.example = example
 
     def details(self) -> dict[str, Any]:
         return {
@@ -119,12 +142,12 @@ class ResponseTooLarge(SubmissionError):
 
 
 class SandboxUnavailable(SubmissionError):
-    """Learner code may not run: essential sandbox layers are missing on this machine."""
+    """Learner code may not run: sandbox guarantees are missing on this machine."""
 
     def __init__(self, missing: list[Any]) -> None:
         names = ", ".join(f"{layer.name} ({layer.detail})" for layer in missing)
         super().__init__(
-            f"Not graded: this machine cannot sandbox learner code ({names}). "
+            f"Not graded: this machine cannot keep every sandbox guarantee ({names}). "
             "`flask-grader doctor` explains; pass --allow-weak-sandbox to grade anyway."
         )
 

@@ -11,6 +11,11 @@ An exercise folder ``exercises/NN_slug/`` holds ``README.md``, the starter
     checks:                          # optional: points (default 1) and a hint per check
       index: 2
       about: {points: 1, hint: "..."}
+      crash:
+        hint: "..."                  # the general hint of the check
+        hints:                       # optional: hints for why it failed (grader.errors.REASONS),
+          status: "..."              #   given instead of the general one
+        expected_crash: "..."        # optional: the learner's code raises here on purpose
     files: [app.py]                  # optional: what the learner writes (default app.py)
     assets: [static]                 # optional: shipped files the app needs at run time
     equivalent_mutants:              # optional: mutants of the solution that no check can
@@ -35,6 +40,8 @@ from typing import Any
 
 import yaml
 
+from grader.errors import REASONS
+
 FOLDER = re.compile(r"^(?P<number>\d{2})_(?P<slug>[a-z0-9_]+)$")
 METADATA = "exercise.yaml"
 CHECKS = "checks.py"
@@ -58,6 +65,13 @@ class CheckSpec:
     hint: str = ""
     description: str = ""
     hidden: bool = False  # an instructor's hidden check: learners never see its code or messages
+    hints: tuple[tuple[str, str], ...] = ()  # (reason, hint): for a failure of that reason
+    expected_crash: str = ""  # why the code raises on purpose here (not the learner's fault)
+
+    def hint_for(self, reason: str, fallback: str = "") -> str:
+        """The hint for a failure of ``reason``: the exercise's for that reason, else
+        ``fallback`` (the expectation's own advice), else the check's general hint."""
+        return dict(self.hints).get(reason) or fallback or self.hint
 
 
 @dataclass(frozen=True)
@@ -170,7 +184,7 @@ def _read_checks(checks_file: Path, field: _Fields, *, hidden: bool = False) -> 
     """The checks declared in ``checks_file``, with points and hints from the metadata."""
     declared = _check_functions(checks_file)
     checks = tuple(
-        CheckSpec(name, *field.check(name), description=doc, hidden=hidden) for name, doc in declared.items()
+        CheckSpec(name, description=doc, hidden=hidden, **field.check(name)) for name, doc in declared.items()
     )
     for name in field.optional_mapping("checks"):
         if name not in declared:
@@ -246,24 +260,40 @@ class _Fields:
             raise self._error(field, "must be a mapping of check name to points or {points, hint}")
         return value
 
-    def check(self, name: str) -> tuple[float, str]:
-        """(points, hint) of check ``name``: 1 point and no hint unless the YAML says."""
+    def check(self, name: str) -> dict[str, Any]:
+        """Points, hints and expected crash of check ``name`` (1 point and no hint unless
+        the YAML says), as CheckSpec's keyword arguments."""
         entry = self.optional_mapping("checks").get(name, 1)
         where = f"checks.{name}"
+        keys = {"points", "hint", "hints", "expected_crash"}
         if isinstance(entry, dict):
-            unknown = set(entry) - {"points", "hint"}
+            unknown = set(entry) - keys
             if unknown:
-                raise self._error(where, f"has an unknown key `{sorted(unknown)[0]}` (use points and hint)")
+                raise self._error(where, f"has an unknown key `{sorted(unknown)[0]}` (use {', '.join(sorted(keys))})")
             points, hint = entry.get("points", 1), entry.get("hint", "")
         else:
-            points, hint = entry, ""
+            entry, points, hint = {}, entry, ""
+        hints = entry.get("hints") or {}
+        if not isinstance(hints, dict) or not all(isinstance(v, str) and v.strip() for v in hints.values()):
+            raise self._error(f"{where}.hints", "must map a reason to a hint (a non-empty string)")
+        unknown_reason = next((reason for reason in hints if reason not in REASONS), None)
+        if unknown_reason is not None:
+            raise self._error(f"{where}.hints", f"names no reason `{unknown_reason}` (reasons: {', '.join(REASONS)})")
+        crash = entry.get("expected_crash", "")
+        if not isinstance(crash, str):
+            raise self._error(f"{where}.expected_crash", "must say, as a string, what raises on purpose and why")
         if isinstance(points, bool) or not isinstance(points, (int, float)):
             raise self._error(where, f"points must be a number, got {points!r}")
         if points <= 0:
             raise self._error(where, f"points must be positive, got {points!r} (a check worth nothing teaches nothing)")
         if not isinstance(hint, str):
             raise self._error(where, "hint must be a string")
-        return float(points), hint.strip()
+        return {
+            "points": float(points),
+            "hint": hint.strip(),
+            "hints": tuple((reason, text.strip()) for reason, text in hints.items()),
+            "expected_crash": crash.strip(),
+        }
 
     def equivalent_mutants(self) -> tuple[EquivalentMutant, ...]:
         """The ``equivalent_mutants`` list: each an ``{id, reason}`` mapping, ids unique."""

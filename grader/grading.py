@@ -29,7 +29,7 @@ from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise
 from grader.judge import Judged
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
-from grader.sandbox.policy import Policy
+from grader.sandbox.policy import Layer, Policy, guarantees
 from grader.sandbox.process import PACKAGE_PARENT
 
 #: Seconds one submission may take before the judge is stopped.
@@ -66,10 +66,12 @@ def grade(
     ids = list(by_id)
     lookup = Lookup(cache, course, root, policy) if cache is not None else None
     judged: dict[str, ExerciseResult] = {}
+    layers: dict[str, Layer] = lookup.layers if lookup else {}  # what the cache's results were graded with
     todo = lookup.todo([by_id[i] for i in ids]) if lookup else ids
     try:
         for done in _judge_in_parallel(course, root, todo, timeout, jobs, cancel, policy):
             judged.update((exercise.id, exercise) for exercise in done.result.exercises)
+            layers = done.layers or layers
             if lookup:
                 lookup.keep(done, by_id)
     finally:
@@ -82,6 +84,9 @@ def grade(
         judged.update(lookup.hits)
         for done in _judge_in_parallel(course, root, rest, timeout, jobs, cancel, policy):
             judged.update((exercise.id, exercise) for exercise in done.result.exercises)
+            layers = done.layers or layers
+    # The guarantees the sandbox kept, from the layers that graded (the same machine: one judge's).
+    sandbox = {kept.name: kept.to_dict() for kept in guarantees(layers)} if layers else {}
     results, seen = [], set()
     for name, exercise in selection.named:
         if exercise is None:
@@ -89,7 +94,7 @@ def grade(
         elif exercise.id not in seen:
             seen.add(exercise.id)
             results.append(judged[exercise.id])
-    return SubmissionResult(str(root), results, time.monotonic() - started)
+    return SubmissionResult(str(root), results, time.monotonic() - started, sandbox)
 
 
 class Lookup:
@@ -204,8 +209,13 @@ def run_judge(
     timeout: float,
     cancel: threading.Event | None = None,
     policy: Policy = Policy(),
+    extra_env: dict[str, str] | None = None,
 ) -> Judged:
-    """Run the judge process; a crash or a timeout becomes an error result, never an exception."""
+    """Run the judge process; a crash or a timeout becomes an error result, never an exception.
+
+    ``extra_env`` adds to (or replaces) the judge's environment: ``flask-grader validate``
+    grades under another ``PYTHONHASHSEED`` and check order to find flaky checks.
+    """
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
         # Workers that run as their own uid must reach their folders in here.
         os.chmod(tmp, 0o711)
@@ -231,7 +241,7 @@ def run_judge(
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=judge_environment(tmp),
+                env={**judge_environment(tmp), **(extra_env or {})},
                 cwd=tmp,
                 start_new_session=True,
             )

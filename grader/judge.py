@@ -23,15 +23,18 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.course import Course, submission_folder
 from grader.errors import LoadFailed, SandboxUnavailable, SubmissionError, WorkerCrashed, WorkerTimeout
-from grader.exercise import CHECK_PREFIX, CHECKS, Exercise
+from grader.exercise import CHECK_PREFIX, CHECKS, CheckSpec, Exercise
 from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
+from grader.sandbox import nofollow
+from grader.sandbox.nofollow import Reader
 from grader.sandbox.policy import Layer, Policy
+from grader.sandbox.policy import guarantees as sandbox_guarantees
 from grader.sandbox.process import Sandbox
 
 if TYPE_CHECKING:
@@ -88,20 +91,25 @@ class Judged:
         return cls(SubmissionResult.from_dict(data["result"]), layers, set(data["faults"]))
 
 
-def prepare(exercise: Exercise, root: Path) -> ExerciseRun:
-    """What to copy into each worker for ``exercise``, or why there is nothing to grade."""
+def prepare(exercise: Exercise, root: Path, reader: Reader | None = None) -> ExerciseRun:
+    """What to copy into each worker for ``exercise``, or why there is nothing to grade.
+    Nothing below ``root`` may be a link, nor (with ``reader``) unreadable to its learner."""
     from grader.plugin import ExerciseRun
 
-    folder = submission_folder(root, exercise)
-    if folder is None:
-        return ExerciseRun(exercise, problem=f"There is no folder {exercise.id} in the submission.")
-    files = []
-    for name in exercise.files:
-        source = folder / name
-        if not source.exists():
-            where = source.relative_to(root).as_posix()  # the same message wherever the submission was unpacked
-            return ExerciseRun(exercise, problem=f"{where} is missing: write your solution there.")
-        files.append((source, name))
+    try:
+        folder = submission_folder(root, exercise, reader)
+        if folder is None:
+            return ExerciseRun(exercise, problem=f"There is no folder {exercise.id} in the submission.")
+        files = []
+        for name in exercise.files:
+            relative = f"{folder.name}/{name}"
+            if nofollow.kind(root, relative, reader) is None:
+                # The same message wherever the submission was unpacked.
+                return ExerciseRun(exercise, problem=f"{relative} is missing: write your solution there.")
+            nofollow.check_tree(root, relative, reader)
+            files.append((folder / name, name))
+    except nofollow.UnsafePath as exc:
+        return ExerciseRun(exercise, problem=str(exc))
     files += [(exercise.path / asset, asset) for asset in exercise.assets]
     return ExerciseRun(exercise, files=tuple(files))
 
@@ -154,7 +162,8 @@ class Judge:
 
         started = time.monotonic()
         by_id = {exercise.id: exercise for exercise in self.course.exercises()}
-        runs = [prepare(by_id[exercise_id], root) for exercise_id in exercise_ids]
+        reader = Reader.owner_of(root) if root.is_dir() else None
+        runs = [prepare(by_id[exercise_id], root, reader) for exercise_id in exercise_ids]
         # A check finds its exercise by its file's folder; hidden checks live in a folder of their own.
         by_folder = {
             check_file.parent.resolve(): run
@@ -171,11 +180,20 @@ class Judge:
                 [*(str(folder / CHECKS) for folder in by_folder), *PYTEST_ARGS, "--rootdir", str(self.course.root)],
                 plugins=[plugin, StatePlugin(watcher.state), watcher],
             )
+            if code != pytest.ExitCode.INTERRUPTED:
+                run_timeouts_again(
+                    runs,
+                    lambda selectors: pytest.main(
+                        [*selectors, *PYTEST_ARGS, "--rootdir", str(self.course.root)],
+                        plugins=[plugin, StatePlugin(watcher.state), watcher],
+                    ),
+                )
             _stamp_checks()
             self.interrupted = code == pytest.ExitCode.INTERRUPTED
         exercises = [assemble(run) for run in runs]
         faults = watcher.faults | {run.exercise.id for run in runs if run.collect_error}
-        result = SubmissionResult(str(root), exercises, time.monotonic() - started)
+        kept = {kept.name: kept.to_dict() for kept in sandbox_guarantees(self.layers)}
+        result = SubmissionResult(str(root), exercises, time.monotonic() - started, kept)
         return Judged(result, self.layers, faults)
 
 
@@ -263,6 +281,35 @@ def _forget_changed_checks() -> None:
             del sys.modules[name]
 
 
+def run_timeouts_again(runs: list[ExerciseRun], run_pytest: Callable[[list[str]], object]) -> None:
+    """Run each check that timed out once more, on its own after all the others: a
+    timeout that a busy moment caused goes away, one that the app causes stays, and its
+    message says it was seen twice. (A module that never loaded is not tried again.)"""
+    again = [
+        (run, name)
+        for run in runs
+        if run.load_error is None
+        for name, outcome in run.outcomes.items()
+        if outcome.status == "timeout" and name in run.selectors
+    ]
+    if not again:
+        return
+    for run, name in again:
+        del run.outcomes[name]
+    selectors = list(dict.fromkeys(run.selectors[name] for run, name in again))
+    run_pytest(selectors)
+    for run, name in again:
+        outcome = run.outcomes.get(name)
+        if outcome is not None and outcome.status == "timeout":
+            run.outcomes[name] = replace(outcome, message=outcome.message + " " + TIMED_OUT_TWICE)
+
+
+#: Added to the message of a check that timed out twice.
+TIMED_OUT_TWICE = (
+    "It timed out again when run a second time, on its own, so the time goes to the app, not to a busy machine."
+)
+
+
 def assemble(run: ExerciseRun) -> ExerciseResult:
     """Score one exercise from its checks' outcomes."""
     from grader.plugin import Outcome
@@ -286,9 +333,10 @@ def assemble(run: ExerciseRun) -> ExerciseResult:
                 points=spec.points if outcome.status == "passed" else 0.0,
                 max_points=spec.points,
                 message=outcome.message,
-                hint=spec.hint if outcome.status != "passed" else "",
+                summary=outcome.summary or outcome.message,
+                hint=spec.hint_for(outcome.reason, outcome.hint) if outcome.status != "passed" else "",
                 example=outcome.example,
-                details=outcome.details,
+                details=expected_crash(spec, outcome.details),
                 hidden=spec.hidden,
             )
         )
@@ -339,13 +387,23 @@ def serve(events_fd: int, course: Course, policy: Policy) -> int:
     return 0
 
 
+def expected_crash(spec: CheckSpec, details: dict[str, str]) -> dict[str, str]:
+    """``details``, saying why the code raised when the exercise makes it raise on purpose."""
+    if spec.expected_crash and "traceback" in details:
+        return {**details, "expected_crash": spec.expected_crash}
+    return details
+
+
 def main() -> int:
     if sys.argv[1] == "--serve":
-        return serve(int(sys.argv[2]), Course(Path(sys.argv[3])), Policy.from_dict(json.loads(sys.argv[4])))
+        return serve(int(sys.argv[2]), Course(Path(sys.argv[3]).resolve()), Policy.from_dict(json.loads(sys.argv[4])))
     job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     hidden = Path(job["hidden_checks"]) if job.get("hidden_checks") else None
-    with Judge(Course(Path(job["course"]), hidden), Policy.from_dict(job.get("sandbox"))) as judging:
-        judged = judging.grade(Path(job["root"]), list(job["exercises"]))
+    policy = Policy.from_dict(job.get("sandbox"))
+    # Resolved: the sandbox copies files by paths in which no component may be a link.
+    course = Course(Path(job["course"]).resolve(), hidden)
+    with Judge(course, policy) as judging:
+        judged = judging.grade(Path(job["root"]).resolve(), list(job["exercises"]))
     output = Path(job["result"])
     partial = output.with_name(output.name + ".partial")
     partial.write_text(json.dumps(judged.to_dict(), ensure_ascii=False), encoding="utf-8")

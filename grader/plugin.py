@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import functools
 import inspect
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +30,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.errors import Flaky
 
 from grader.client import LearnerApp
+from grader.cpu import Overrun, judge_cpu_limit
 from grader.errors import CheckFailure, CheckTimeout, SubmissionError, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, Exercise
 from grader.sandbox.process import Sandbox, TimeLimits, WorkerSpec
@@ -52,6 +55,9 @@ class Outcome:
     message: str = ""
     details: dict[str, str] = field(default_factory=dict)
     example: str = ""
+    summary: str = ""  # the one-line verdict; the message when the failure has no parts
+    reason: str = ""  # why it failed, when the expectation knows (see grader.errors.REASONS)
+    hint: str = ""  # the failure's own hint, used when the exercise has none for the reason
 
 
 @dataclass
@@ -64,6 +70,7 @@ class ExerciseRun:
     load_error: SubmissionError | WorkerTimeout | None = None  # the module would not load
     collect_error: str = ""
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    selectors: dict[str, str] = field(default_factory=dict)  # check name -> "path::function", to run it again
 
 
 @dataclass
@@ -79,6 +86,7 @@ STATE = pytest.StashKey[JudgeState]()
 #: Set on an exception a property's example raised: ``(name, repr)`` of that example's arguments.
 EXAMPLE_ATTRIBUTE = "_flask_grader_example"
 OPENED = pytest.StashKey[list[LearnerApp]]()
+OVERRUN = pytest.StashKey[Overrun]()
 
 
 class StatePlugin:
@@ -100,6 +108,16 @@ class StatePlugin:
                 run.collect_error = str(report.longrepr)
 
     @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        """The judge's own CPU time in a check is bounded too (see :mod:`grader.cpu`)."""
+        with judge_cpu_limit(time_limits(item).check) as overrun:
+            try:
+                return (yield)
+            finally:
+                if overrun.exceeded:
+                    item.stash[OVERRUN] = overrun
+
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
         report = yield
         if isinstance(item, pytest.Function):
@@ -119,12 +137,19 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     limits = time_limits(request.node)
     sandbox.begin_check(limits)
 
-    def spawn(mode: str = "import", module_name: str = "app") -> LearnerApp:
-        default = mode == "import" and module_name == "app"
+    def spawn(mode: str = "import", module_name: str = "app", replace: dict[str, str] | None = None) -> LearnerApp:
+        """``replace`` gives files (by name in the exercise folder) other content in this
+        worker only, such as a changed ``templates/base.html``; say so in the failure."""
+        default = mode == "import" and module_name == "app" and not replace
+        files = run.files
+        if replace:
+            folder = Path(tempfile.mkdtemp(prefix="flask-grader-replaced-"))
+            request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+            files = replaced(run.files, replace, folder)
         if default and run.load_error is not None:
             raise run.load_error  # it failed for an earlier check: same verdict, no wait
         try:
-            app = LearnerApp.load(sandbox, WorkerSpec(run.files, mode, module_name), limits.request)
+            app = LearnerApp.load(sandbox, WorkerSpec(files, mode, module_name), limits.request)
         except (SubmissionError, WorkerTimeout) as exc:
             if default and not isinstance(exc, CheckTimeout):  # that one is this check's alone
                 run.load_error = exc
@@ -135,6 +160,27 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     yield spawn
     for app in opened:
         app.close()
+
+
+def replaced(
+    files: tuple[tuple[Path, str], ...], replace: dict[str, str], folder: Path
+) -> tuple[tuple[Path, str], ...]:
+    """``files`` with the ``replace`` contents, written under ``folder`` (a folder entry
+    holding a replaced file is copied there first; the learner's files stay as they are)."""
+    result = []
+    for source, name in files:
+        inside = [other for other in replace if other == name or other.startswith(name + "/")]
+        if inside and source.is_dir():
+            shutil.copytree(source, folder / name, symlinks=True)
+        if inside:
+            source = folder / name
+        result.append((source, name))
+    for name, content in replace.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(content, encoding="utf-8")
+        if not any(name == entry or name.startswith(entry + "/") for _, entry in files):
+            result.append((folder / name, name))
+    return tuple(result)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -175,10 +221,13 @@ def main_app(spawn_app: Callable[..., LearnerApp]) -> LearnerApp:
 def record(run: ExerciseRun, item: pytest.Function, call: pytest.CallInfo[None]) -> None:
     """Keep the first non-passing outcome of each check (parametrized items share one)."""
     name = item.originalname[len(CHECK_PREFIX) :]
+    run.selectors[name] = f"{item.path}::{item.originalname}"
     previous = run.outcomes.get(name)
     if previous is not None and previous.status != "passed":
         return
     fatal = next((app.worker.dead for app in item.stash.get(OPENED, []) if app.worker.dead), None)
+    if OVERRUN in item.stash:  # whatever the check then raised, the grader's time ran out
+        fatal = item.stash[OVERRUN].error()
     if fatal is not None:
         # Hypothesis's example would mislead: after the first fatal error every
         # example fails at once, so it shrinks to one that did nothing wrong.
@@ -200,7 +249,9 @@ def classify(exc: BaseException) -> Outcome:
         details = {"traceback": exc.learner_traceback} if exc.learner_traceback else {}
         return Outcome("error", exc.message, details, example)
     if isinstance(exc, CheckFailure):
-        return Outcome("failed", str(exc), exc.details(), example)
+        return Outcome(
+            "failed", str(exc), exc.details(), exc.example or example, exc.summary, exc.reason, exc.hint or ""
+        )
     if isinstance(exc, Flaky):
         return Outcome(
             "failed",

@@ -3,7 +3,7 @@
 * ``results/NN_slug.json``: the last result of the exercise, with the fingerprint of
   the files it graded (so an edit since is noticed), written by ``check`` and ``watch``;
 * ``state.json``: how many hints of each exercise were shown, and the exercise
-  ``watch`` is on.
+  ``watch`` was last on (or ``reset`` last put back), with the time.
 
 A damaged file is moved aside (``*.damaged``) and progress starts afresh from
 there; nothing is lost. Deleting the folder starts the course over.
@@ -43,7 +43,8 @@ class Standing:
 
     @property
     def done(self) -> bool:
-        return self.state == "passed"
+        """It passed at its last check, and its files have not changed since."""
+        return self.state == "passed" and not self.changed
 
     @property
     def note(self) -> str:
@@ -95,10 +96,40 @@ class Progress:
     def standings(self) -> list[Standing]:
         return [self.standing(exercise) for exercise in self.course.exercises()]
 
-    def next_exercise(self) -> Exercise | None:
-        """The first exercise, in order, that does not pass yet; None when all do."""
-        following = first_to_do(self.standings())
+    def next_exercise(self, after: Exercise | None = None) -> Exercise | None:
+        """The first exercise, in order, that does not pass yet (the first after ``after``,
+        coming round to the start); None when all do."""
+        standings = self.standings()
+        if after is not None:
+            index = next((i for i, s in enumerate(standings) if s.exercise.id == after.id), -1)
+            standings = [s for s in standings[index + 1 :] + standings[: index + 1] if s.exercise.id != after.id]
+        following = first_to_do(standings)
         return following.exercise if following else None
+
+    def last_activity(self, exercise: Exercise) -> float:
+        """When the learner last worked on ``exercise`` (0 when never): the latest of its
+        last check, its last edit (files other than the starter) and the last time watch
+        was on it or reset put it back."""
+        times = [0.0]
+        data = self._read(self.dir / "results" / f"{exercise.id}.json")
+        if isinstance(data.get("checked_at"), (int, float)):
+            times.append(float(data["checked_at"]))
+        if self.workspace.is_starter(exercise) is False:
+            times.append(self.workspace.modified(exercise))
+        state = self._state()
+        if state.get("current") == exercise.id and isinstance(state.get("current_at"), (int, float)):
+            times.append(float(state["current_at"]))
+        return max(times)
+
+    def working_on(self) -> Exercise | None:
+        """The exercise the learner is on: the one last edited, checked, watched or reset,
+        or, when that one passes, the next that does not; the first to do when there is
+        no such exercise. None when every exercise passes."""
+        exercises = self.course.exercises()
+        latest = max(exercises, key=self.last_activity, default=None)
+        if latest is None or self.last_activity(latest) == 0:
+            return self.next_exercise()
+        return latest if not self.standing(latest).done else self.next_exercise(after=latest)
 
     # -- hints
 
@@ -131,6 +162,7 @@ class Progress:
     def current(self, exercise: Exercise) -> None:
         state = self._state()
         state["current"] = exercise.id
+        state["current_at"] = time.time()
         self._write_state(state)
 
     # -- files
@@ -179,7 +211,10 @@ def first_to_do(standings: list[Standing]) -> Standing | None:
 
 
 def render_overview(standings: list[Standing], style: Style = PLAIN, *, with_next: bool = True) -> str:
-    """Each exercise with its state and score, the totals, and (``with_next``) what to do next."""
+    """Each exercise with its state and score, the totals, and (``with_next``) what to do next.
+
+    A score is that of the last check; an exercise whose files changed since says so,
+    and does not count as passed until it is checked again."""
     passed = sum(s.done for s in standings)
     points = sum(s.score or 0 for s in standings)
     total = sum(s.exercise.max_score for s in standings)

@@ -9,14 +9,14 @@ Long parts are cut with a visible marker (:func:`grader.expectations.display.cut
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from werkzeug.exceptions import default_exceptions
 
-from grader.errors import CheckFailure
 from grader.expectations.display import cut_lines, quote
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
-from grader.style import PLAIN, Style
+from grader.style import PLAIN, Style, inert
 from grader.workspace import shown
 
 LABEL_WIDTH = 11
@@ -47,14 +47,15 @@ def render_exercise(
     )
     lines = [f"{style.label(title)}  {score}"]
     if exercise.status == "error":
-        lines.append(_indent(cut_lines(exercise.message), 2))
+        lines.append(_indent(cut_lines(inert(exercise.message)), 2))
         return "\n".join(lines)
     app_path = shown(Path(root) / exercise.id / "app.py") if root else None
     visible = [check for check in exercise.checks if not check.hidden]
     width = max((len(check.name) for check in visible), default=0)
     explained = False
     for check in visible:
-        lines.append(f"  {style.status(check.status)} {check.name:{width}}  {check.description}")
+        points = f"{check.points:g}/{check.max_points:g}"
+        lines.append(f"  {style.status(check.status)} {check.name:{width}}  {points:>5}  {check.description}")
         if not check.passed and (all_feedback or not explained):
             lines.append(_indent(feedback(check, style, app_path=app_path), 6))
             explained = True
@@ -77,6 +78,7 @@ def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None =
     """What a learner reads about a check that did not pass."""
     if check.hidden:
         return "This check is hidden: its details are not shown."
+    check = inert_check(check)
     details = check.details
     lines = [style.paint(summary(check), bold=True)]
     for label, text in (
@@ -93,7 +95,11 @@ def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None =
             )
         )
     if details.get("traceback"):
-        lines.append(style.label("Your code raised:"))
+        if details.get("expected_crash"):
+            lines.append(_field(style, "Note", details["expected_crash"]))
+            lines.append(style.label("It raised, as the exercise asks:"))
+        else:
+            lines.append(style.label("Your code raised:"))
         lines.append(_indent(cut_lines(details["traceback"]), 2))
     if details.get("output"):
         lines.append(style.label("Your app printed:"))
@@ -106,22 +112,20 @@ def feedback(check: CheckResult, style: Style = PLAIN, *, app_path: str | None =
     return "\n".join(lines)
 
 
-def summary(check: CheckResult) -> str:
-    """The first part of the check's message: the one-line verdict, without the details
-    that :class:`CheckFailure` appends (they are shown field by field)."""
-    details = check.details
-    tail = str(
-        CheckFailure(
-            "",
-            request=details.get("request"),
-            expected=details.get("expected"),
-            actual=details.get("actual"),
-            learner_traceback=details.get("traceback"),
-        )
+def inert_check(check: CheckResult) -> CheckResult:
+    """``check`` with the text that may come from learner code made inert on a
+    terminal (:func:`grader.style.inert`); the grader's own colours are added after."""
+    return replace(
+        check,
+        message=inert(check.message),
+        example=inert(check.example),
+        details={key: inert(value) if isinstance(value, str) else value for key, value in check.details.items()},
     )
-    if tail and check.message.endswith(tail) and len(check.message) > len(tail):
-        return check.message[: -len(tail)]
-    return check.message or check.status
+
+
+def summary(check: CheckResult) -> str:
+    """The one-line verdict (results before schema 1.3 have none: their message's first line)."""
+    return check.summary or check.message.partition("\n")[0] or check.status
 
 
 def example_in_words(example: str) -> str:
@@ -139,11 +143,13 @@ def _actual(details: dict[str, str]) -> str | None:
     actual = details.get("actual")
     if not actual:
         return actual
-    return "\n".join(_standard_page(line, bool(details.get("traceback"))) or line for line in actual.splitlines())
+    raised = "on purpose" if details.get("expected_crash") else "yes" if details.get("traceback") else ""
+    return "\n".join(_standard_page(line, raised) or line for line in actual.splitlines())
 
 
-def _standard_page(line: str, raised: bool) -> str | None:
-    """What a ``body '...'`` line means when it is exactly Flask's page for its status."""
+def _standard_page(line: str, raised: str) -> str | None:
+    """What a ``body '...'`` line means when it is exactly Flask's page for its status;
+    ``raised`` is "yes" when the learner's code raised, "on purpose" when it was asked to."""
     match = STANDARD_PAGE.match(line)
     error = default_exceptions.get(int(match["code"])) if match else None
     page = error() if error is not None else None
@@ -152,7 +158,10 @@ def _standard_page(line: str, raised: bool) -> str | None:
     meaning = {
         404: " (no route matches this URL)",
         405: " (the route exists, but not for this method)",
-        500: ", because your code raised an exception (below)" if raised else "",
+        500: {
+            "yes": ", because your code raised an exception (below)",
+            "on purpose": ": the exception below was raised on purpose, and no 500 handler answered it",
+        }.get(raised, ""),
     }.get(page.code or 0, "")
     return f"body: Flask's standard {page.name} page{meaning}"
 

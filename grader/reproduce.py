@@ -8,6 +8,7 @@ set earlier in the check, the earlier requests come first, sharing a cookie jar.
 
 from __future__ import annotations
 
+import re
 import shlex
 from urllib.parse import quote
 
@@ -19,6 +20,7 @@ COOKIE_JAR = "cookies.txt"
 
 # Characters left as they are in a path: what a URL allows, and % of escapes already made.
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_DOT_SEGMENT = re.compile(r"/\.\.?(/|$|\?)")
 
 
 def curl_commands(request: RequestInfo) -> str:
@@ -48,11 +50,17 @@ def curl(request: RequestInfo, *, jar: bool = False, quiet: bool = False) -> str
         words.append("-L")
     if jar:
         words += ["-b", COOKIE_JAR, "-c", COOKIE_JAR]
+    target = url(request)
+    if _DOT_SEGMENT.search(target):
+        words.append("--path-as-is")  # curl would resolve /./ and /../ before sending
+    if set(target) & set("[]{}"):
+        words.append("-g")  # curl would read [...] and {...} as lists of URLs to fetch
     for key, value in request.headers:
-        words += ["-H", f"{key}: {value}"]
+        # curl drops a header given as "Name: " with an empty value; "Name;" sends it empty.
+        words += ["-H", f"{key}: {value}" if value.strip() else f"{key};"]
     if request.body:
         words += ["--data-raw", request.body]
-    words.append(url(request))
+    words.append(target)
     return " ".join(shlex.quote(word) for word in words)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from grader import __version__
 from grader.exercise import Exercise
 
-SCHEMA_VERSION = "1.2"  # 1.1 added details.reproduce; 1.2 added cached
+SCHEMA_VERSION = "1.5"  # 1.1 details.reproduce; 1.2 cached; 1.3 summary; 1.4 details.expected_crash; 1.5 guarantees
 STATUSES = ("passed", "failed", "error", "timeout")
 
 
@@ -27,11 +27,16 @@ class CheckResult:
     status: str  # one of STATUSES
     points: float  # earned
     max_points: float
-    message: str = ""  # what the learner reads when it did not pass
+    message: str = ""  # what the learner reads when it did not pass: summary and details as text
     hint: str = ""
     example: str = ""  # the smallest failing example Hypothesis found, if any
-    details: dict[str, str] = field(default_factory=dict)  # request, expected, actual, traceback, output, reproduce
+    details: dict[str, str] = field(
+        default_factory=dict
+    )  # request, expected, actual, traceback, output, reproduce, expected_crash
     hidden: bool = False
+    #: The message's first part, the one-line verdict, kept apart (since 1.3) so that
+    #: a report shows it and the details field by field, never cutting the message up.
+    summary: str = ""
 
     @property
     def passed(self) -> bool:
@@ -87,6 +92,8 @@ class SubmissionResult:
     submission: str
     exercises: list[ExerciseResult]
     duration: float = 0.0  # seconds; the only field that differs between runs
+    #: Each sandbox guarantee on the machine that graded: ``{"met", "by", "detail"}``.
+    sandbox: dict[str, dict[str, Any]] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION
     grader_version: str = __version__
 
@@ -112,6 +119,7 @@ class SubmissionResult:
             "max_score": self.max_score,
             "duration": round(self.duration, 3),
             "exercises": [asdict(exercise) for exercise in self.exercises],
+            "sandbox": self.sandbox,
         }
 
     def to_json(self) -> str:
@@ -133,6 +141,7 @@ class SubmissionResult:
             submission=data["submission"],
             exercises=[ExerciseResult.from_dict(item) for item in data["exercises"]],
             duration=float(data.get("duration", 0.0)),
+            sandbox=dict(data.get("sandbox", {})),
             schema_version=data.get("schema_version", SCHEMA_VERSION),
             grader_version=data.get("grader_version", __version__),
         )
@@ -143,7 +152,15 @@ def errored(exercise: Exercise, problem: str) -> ExerciseResult:
     first_line = problem.splitlines()[0] if problem else ""
     checks = [
         CheckResult(
-            check.name, check.description, "error", 0.0, check.points, first_line, hint=check.hint, hidden=check.hidden
+            check.name,
+            check.description,
+            "error",
+            0.0,
+            check.points,
+            first_line,
+            summary=first_line,
+            hint=check.hint,
+            hidden=check.hidden,
         )
         for check in exercise.checks
     ]

@@ -8,6 +8,7 @@ that can show them; elsewhere statuses are words a script or a log can read.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -50,3 +51,16 @@ class Style:
 
 
 PLAIN = Style()
+
+#: What a terminal acts on instead of showing: C0 controls but newline and tab, DEL,
+#: C1 controls (0x9b is a one-byte CSI on some terminals), and the bidirectional
+#: overrides that reorder what is shown.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """``text`` safe to print: every control character spelled as Python would
+    (``\\x1b``), so text from learner code can neither colour, move the cursor,
+    clear the screen nor overwrite a line. Line breaks stay; ``\\r\\n`` becomes ``\\n``."""
+    text = text.replace("\r\n", "\n")
+    return _CONTROL.sub(lambda found: repr(found[0])[1:-1], text)

@@ -190,18 +190,29 @@ class Watch:
             self.notice = ""
 
     def skip(self) -> None:
-        exercises = self.course.exercises()
-        index = next(i for i, e in enumerate(exercises) if e.id == self.exercise.id)
-        if index + 1 == len(exercises):
-            self.notice = "This is the last exercise."
+        """Move on to the next exercise that does not pass. Only one that does not pass
+        itself is "skipped"; from one that passes, the learner simply moves on."""
+        current = self.exercise
+        passes = self.progress.standing(current).done
+        following = self.progress.next_exercise(after=current)
+        if following is None:
+            self.notice = (
+                "Every exercise passes. Well done!"
+                if passes
+                else f"Every other exercise passes: {current.number} is the last one to do."
+            )
             return
-        self.banner = f"Skipped {self.exercise.number} for now; `flask-grader` shows what is left."
-        self.switch(exercises[index + 1])
+        self.banner = (
+            f"{current.number} passes; on to {following.number}, which does not yet."
+            if passes
+            else f"Skipped {current.number} for now; `flask-grader` shows what is left."
+        )
+        self.switch(following)
 
     def passed(self) -> None:
-        """The exercise passes: say so and move to the next one to do."""
+        """The exercise passes: say so and move to the next one that does not."""
         done = self.exercise
-        following = self.progress.next_exercise()
+        following = self.progress.next_exercise(after=done)
         if following is None:
             self.banner = "Every exercise passes. Well done!"
             return

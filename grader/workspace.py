@@ -63,6 +63,10 @@ class Workspace:
                 stats.append((str(child), stat.st_mtime_ns, stat.st_size))
         return tuple(stats)
 
+    def modified(self, exercise: Exercise) -> float:
+        """When a learner file of ``exercise`` last changed (seconds since the epoch; 0 when none)."""
+        return max((mtime / 1e9 for _, mtime, _ in self.signature(exercise)), default=0.0)
+
     def starter(self, exercise: Exercise) -> Files | None:
         """The starter files of ``exercise``, or None when they cannot be found."""
         kept = self.state_dir / "starters" / exercise.id

@@ -6,6 +6,8 @@ Imported by tests as ``from tests.helpers import ...``; ``conftest.py`` only hol
 from __future__ import annotations
 
 import glob
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -51,3 +53,18 @@ def live_tasks_named(name: str) -> list[str]:
         if comm == name and state != "Z":
             found.append(task)
     return found
+
+
+def lint_workflow(path: Path) -> str:
+    """Problems check-jsonschema finds in a GitHub Actions workflow ('' when none), against
+    the workflow schema it ships (offline). actionlint would check more (expressions,
+    shell), but its PyPI wrapper downloads its binary at install time, which a machine
+    without the wider network cannot do."""
+    lint = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return "" if lint.returncode == 0 else lint.stdout + lint.stderr

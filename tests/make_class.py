@@ -8,7 +8,10 @@ course's metadata and the checks each learner is known to fail, never copied fro
 
 from __future__ import annotations
 
+import csv
 import io
+import os
+import re
 import stat
 import textwrap
 import zipfile
@@ -18,7 +21,7 @@ from pathlib import Path
 from grader.course import Course
 from tests.exercises import test_01_app_instance as ex01
 from tests.exercises import test_02_first_route as ex02
-from tests.helpers import solution, write_submission
+from tests.helpers import ROOT, solution, write_submission
 
 EXERCISES = ["01_app_instance", "02_first_route"]
 SECRET = "HIDDEN-SECRET"  # in the hidden checks' code, messages and hints: learners never see it
@@ -305,3 +308,216 @@ def _zip(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
         for info, content in entries:
             archive.writestr(info, content)
     return buffer.getvalue()
+
+
+# --- Classes as an LMS hands them over: a Canvas download zip, a Moodle download folder,
+# GitHub Classroom repositories. Ten learners each, graded on exercise 01 only (about a
+# second each), with the odd cases of each source and a roster with one absent learner.
+
+LMS_EXERCISE = "01_app_instance"
+APP01 = solution(LMS_EXERCISE)
+HARD_CODED, _ = ex01.MISTAKES["hard-coded import name"]  # fails import_name (2 of 4 points)
+STATIC_OFF, _ = ex01.MISTAKES["static route turned off"]  # fails static_route (1 of 4 points)
+OLD, NEW = 1_000_000_000, 1_700_000_000  # file times: which of two submissions is the latest
+
+
+@dataclass
+class Expected:
+    """A learner of an LMS class and the gradebook row they should get."""
+
+    learner: str
+    total: float
+    status: str = "graded"
+    problem: str = ""  # words of the problem column
+    note: str = ""  # words of the note column
+    roster: dict[str, str] | None = field(default_factory=dict)  # None: not on the roster
+    passes_static_route: bool = True  # for the regrade of that check
+
+
+def canvas_name(sortable: str) -> str:
+    """The name part of a Canvas download file: word characters only, lower case."""
+    return re.sub(r"[^\w]", "", sortable).lower()
+
+
+def zip_bytes(files: dict[str, str | bytes]) -> bytes:
+    return _zip([plain_entry(name, content) for name, content in files.items()])
+
+
+def write_canvas_download(folder: Path) -> tuple[Path, Path, list[Expected]]:
+    """A Canvas "Download Submissions" zip of ten learners, the roster, what each gets."""
+    folder.mkdir(parents=True, exist_ok=True)
+    entries: dict[str, str | bytes] = {}
+    expected: list[Expected] = []
+
+    def add(sortable: str, user: int, files: dict[str, str | bytes], late: bool = False) -> str:
+        name = canvas_name(sortable)
+        for file_id, (file_name, content) in enumerate(files.items(), user * 10):
+            entries[f"{name}_{'late_' if late else ''}{user}_{file_id}_{file_name}"] = content
+        return f"{name}_{user}"
+
+    def roster(sortable: str, user: int, section: str = "A") -> dict[str, str]:
+        return {"id": str(user), "name": sortable, "email": f"{user}@example.edu", "section": section}
+
+    key = add("Doe, Jane", 101, {"app.py": APP01})
+    expected.append(Expected(key, 4, roster=roster("Doe, Jane", 101)))
+    key = add("Late, Larry", 102, {"app.py": APP01}, late=True)
+    expected.append(Expected(key, 4, note="late", roster=roster("Late, Larry", 102)))
+    # A resubmission: Canvas renames the second app.py app-1.py, with a later file id.
+    name = canvas_name("Again, Sam")
+    entries[f"{name}_103_5000_app.py"] = HARD_CODED
+    entries[f"{name}_103_9000_app-1.py"] = APP01
+    expected.append(Expected(f"{name}_103", 4, note="graded the latest (app-1.py)", roster=roster("Again, Sam", 103)))
+    key = add("Brontë, Zoë Anne", 104, {"my work.zip": zip_bytes({"work/01_app_instance/app.py": APP01})})
+    expected.append(Expected(key, 4, roster=roster("Brontë, Zoë Anne", 104, "B")))
+    key = add("Smith, Pat", 105, {"app.py": HARD_CODED})
+    expected.append(Expected(key, 2, roster=roster("Smith, Pat", 105)))
+    key = add("Two, Files", 106, {"01_app_instance.py": APP01, "app_instance.py": HARD_CODED})
+    expected.append(
+        Expected(key, 0, "error", problem="Two files are for 01_app_instance", roster=roster("Two, Files", 106))
+    )
+    entries[f"{canvas_name('Empty, Text')}_107_text.html"] = "<p>I could not upload my file</p>"
+    expected.append(
+        Expected(
+            f"{canvas_name('Empty, Text')}_107",
+            0,
+            "error",
+            problem="empty",
+            note="text entry",
+            roster=roster("Empty, Text", 107),
+            passes_static_route=False,
+        )
+    )
+    evil = _zip([plain_entry("01_app_instance/app.py", APP01), plain_entry("../../escaped.py", "x = 1")])
+    key = add("Unsafe, Ursula", 108, {"evil.zip": evil})
+    expected.append(
+        Expected(
+            key,
+            0,
+            "error",
+            problem="points outside the folder",
+            roster=roster("Unsafe, Ursula", 108),
+            passes_static_route=False,
+        )
+    )
+    key = add("O'Hara, Seán", 109, {"01.py": STATIC_OFF})
+    expected.append(Expected(key, 3, roster=roster("O'Hara, Seán", 109, "B"), passes_static_route=False))
+    key = add("Stranger, Sue", 110, {"app.py": APP01})
+    expected.append(Expected(key, 4, note="not on the roster", roster=None))
+    for e in expected:  # the two-files and empty learners do not pass static_route either
+        if e.status == "error":
+            e.passes_static_route = False
+    download = folder / "submissions.zip"
+    download.write_bytes(zip_bytes(entries))
+    absent = {"id": "111", "name": "Absent, Alex", "email": "111@example.edu", "section": "A"}
+    expected.append(Expected("111", 0, "missing", problem="No submission", roster=absent, passes_static_route=False))
+    return download, write_roster(folder / "roster.csv", expected), expected
+
+
+def write_moodle_download(folder: Path) -> tuple[Path, Path, list[Expected]]:
+    """A Moodle "Download all submissions", unzipped: ten learners, the roster, what each gets."""
+    download = folder / "moodle"
+    download.mkdir(parents=True, exist_ok=True)
+    expected: list[Expected] = []
+    number = iter(range(1, 100))
+
+    def roster(name: str) -> dict[str, str]:
+        n = next(number)
+        return {"id": f"S{n:04}", "name": name, "email": f"s{n}@example.edu", "section": "Mon"}
+
+    def write(path: str, content: str | bytes, when: int = NEW) -> None:
+        write_submission(download, {path: content})
+        os.utime(download / path, (when, when))
+
+    prefix = "_assignsubmission_file_"
+    write(f"Jane Doe_201{prefix}/app.py", APP01)
+    expected.append(Expected("Jane Doe_201", 4, roster=roster("Jane Doe")))
+    write(f"Zoë O'Brien, Jr_202{prefix}/submission.zip", zip_bytes({"flask/01_app_instance/app.py": APP01}))
+    expected.append(Expected("Zoë O'Brien, Jr_202", 4, roster=roster("Zoë O'Brien, Jr")))
+    write(f"Ana María López_203{prefix}01_app_instance.py", HARD_CODED)
+    expected.append(Expected("Ana María López_203", 2, roster=roster("Ana María López")))
+    write(f"Twice Tom_204{prefix}/app.py", HARD_CODED, OLD)
+    write(f"Twice Tom_204{prefix}app.py", APP01, NEW)
+    expected.append(Expected("Twice Tom_204", 4, note="2 submissions", roster=roster("Twice Tom")))
+    (download / f"Empty Emma_205{prefix}").mkdir()
+    expected.append(Expected("Empty Emma_205", 0, "error", problem="empty", roster=roster("Empty Emma")))
+    write(f"Two Files_206{prefix}/01.py", APP01)
+    write(f"Two Files_206{prefix}/app_instance.py", HARD_CODED)
+    expected.append(Expected("Two Files_206", 0, "error", problem="Two files are for", roster=roster("Two Files")))
+    write("Text Only_207_assignsubmission_onlinetext_/onlinetext.html", "<p>see attached</p>")
+    expected.append(
+        Expected("Text Only_207", 0, "error", problem="empty", note="onlinetext", roster=roster("Text Only"))
+    )
+    write(f"Syntax Sid_208{prefix}/app.py", "def index(:\n")
+    expected.append(Expected("Syntax Sid_208", 0, "error", problem="syntax error", roster=roster("Syntax Sid")))
+    write(f"Static Stan_209{prefix}/app.py", STATIC_OFF)
+    expected.append(Expected("Static Stan_209", 3, roster=roster("Static Stan"), passes_static_route=False))
+    write(f"Stranger Sam_210{prefix}/app.py", APP01)
+    expected.append(Expected("Stranger Sam_210", 4, note="not on the roster", roster=None))
+    for e in expected:
+        if e.status == "error":
+            e.passes_static_route = False
+    absent = roster("Absent Alex")
+    expected.append(
+        Expected(absent["id"], 0, "missing", problem="No submission", roster=absent, passes_static_route=False)
+    )
+    return download, write_roster(folder / "roster.csv", expected), expected
+
+
+def write_classroom(folder: Path) -> tuple[Path, Path, list[Expected]]:
+    """``gh classroom clone`` output: ten learners' repositories, the roster, what each gets."""
+    repos = folder / "hw1-submissions"
+    expected: list[Expected] = []
+    starter = (ROOT / "exercises" / LMS_EXERCISE / "app.py").read_text(encoding="utf-8")
+
+    def repository(name: str, app: str | None, when: int = NEW) -> None:
+        (repos / name / ".git").mkdir(parents=True)
+        (repos / name / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+        if app is not None:
+            write_submission(repos / name, {"README.md": "# Flask", f"exercises/{LMS_EXERCISE}/app.py": app})
+            for path in (repos / name).rglob("*"):
+                if ".git" not in path.parts:
+                    os.utime(path, (when, when))
+
+    def roster(login: str, name: str, section: str = "1") -> dict[str, str]:
+        return {"id": login, "name": name, "email": f"{login}@example.edu", "section": section}
+
+    repository("hw1-alice", APP01)
+    expected.append(Expected("alice", 4, roster=roster("alice", "Alice Liddell")))
+    repository("hw1-bob", HARD_CODED)
+    expected.append(Expected("bob", 2, roster=roster("bob", "Bob Bobson")))
+    repository("hw1-carol-smith", APP01)
+    expected.append(Expected("carol-smith", 4, roster=roster("carol-smith", "Carol Smith")))
+    repository("hw1-dave", None)
+    expected.append(Expected("dave", 0, "error", problem="empty", roster=roster("dave", "Dave Null")))
+    repository("hw1-erin", starter)
+    expected.append(Expected("erin", 0, "error", problem="STARTER", roster=roster("erin", "Erin Starter")))
+    repository("hw1-frank", HARD_CODED, OLD)
+    repository("hw1-Frank", APP01, NEW)
+    expected.append(Expected("frank", 4, note="2 submissions", roster=roster("frank", "Frank Twice")))
+    repository("hw1-grace", "def index(:\n")
+    expected.append(Expected("grace", 0, "error", problem="syntax error", roster=roster("grace", "Grace Hopper")))
+    repository("hw1-heidi", STATIC_OFF)
+    expected.append(Expected("heidi", 3, roster=roster("heidi", "Heidi Klum", "2"), passes_static_route=False))
+    repository("hw1-ivan", APP01)
+    expected.append(Expected("ivan", 4, note="not on the roster", roster=None))
+    repository("hw1-judy", APP01)
+    expected.append(Expected("judy", 4, roster=roster("judy", "Judy Ñúñez, PhD", "2")))
+    for e in expected:
+        if e.status == "error":
+            e.passes_static_route = False
+    absent = roster("mallory", "Mallory Absent")
+    expected.append(
+        Expected("mallory", 0, "missing", problem="No submission", roster=absent, passes_static_route=False)
+    )
+    return repos, write_roster(folder / "roster.csv", expected), expected
+
+
+def write_roster(path: Path, expected: list[Expected]) -> Path:
+    """The roster CSV (a spreadsheet's export: a BOM, names with commas quoted)."""
+    rows = [e.roster for e in expected if e.roster is not None]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, ["id", "name", "email", "section"], lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
+    return path

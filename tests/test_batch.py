@@ -71,7 +71,7 @@ def hidden_course(graded) -> Course:
 def test_the_gradebook_has_a_row_per_learner_in_name_order_with_the_scores_each_earned(graded, hidden_course):
     with open(graded.out / "gradebook.csv", newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
-    assert list(rows[0]) == ["learner", *EXERCISES, "total", "max_score", "status", "problem"]
+    assert list(rows[0]) == ["learner", "id", "name", *EXERCISES, "total", "max_score", "status", "problem", "note"]
     assert [row["learner"] for row in rows] == sorted(graded.learners)
     max_score = sum(exercise.max_score for exercise in hidden_course.exercises() if exercise.id in EXERCISES)
     for row in rows:

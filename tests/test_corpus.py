@@ -9,9 +9,13 @@ given to the submission's processes, files named after it, a socket of its own.
 
 from __future__ import annotations
 
+import ctypes
 import glob
 import json
 import os
+import pwd
+import re
+import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
@@ -20,8 +24,13 @@ from pathlib import Path
 
 import pytest
 
+from grader import report
+from grader.classroom.submissions import discover, grade_submission
+from grader.client import LearnerApp
 from grader.grading import grade
 from grader.results import ExerciseResult
+from grader.sandbox.process import Sandbox, WorkerSpec
+from grader.style import Style
 from tests.helpers import ROOT, live_tasks_named, solution, statuses, write_submission
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -65,6 +74,20 @@ ENTRIES = {
     "stack_overflow": Verdict("error", words=("ended unexpectedly while importing the module",)),
     "runaway_thread": WORKS,
     "not_utf8": Verdict("error", words=("syntax error", "utf-8")),
+    # issue 12: each break as its own entry
+    "linked_exercise_folder": Verdict("error", words=("02_first_route is a symbolic link", "hand in the file itself")),
+    "unreadable_to_learner": Verdict("error", words=("02_first_route cannot be read by its owner",)),
+    "punycode_body": Verdict(checks={"about": "failed"}),
+    "terminal_escapes": Verdict(checks={"index": "failed", "about": "failed"}, words=("RuntimeError",)),
+    "keyring_notes": WORKS,
+    "abstract_socket": WORKS,
+    # issue 13: what the new mechanisms stop
+    "trace_judge": WORKS,
+    "read_other_proc": WORKS,
+    "kernel_surface": WORKS,
+    "shared_tmp": WORKS,
+    "exhaust_fds_threads": WORKS,
+    "sparse_file": WORKS,
 }
 
 
@@ -130,6 +153,10 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
 @pytest.fixture
 def listener() -> Iterator[tuple[socket.socket, socket.socket]]:
     """A TCP and a UDP socket on the same port of 127.0.0.1, waiting for the submission."""
+    yield from open_listener()
+
+
+def open_listener() -> Iterator[tuple[socket.socket, socket.socket]]:
     for _ in range(20):
         tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         tcp.bind(("127.0.0.1", 0))
@@ -152,16 +179,45 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(path): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
-def grade_hostile(course, run: Run, listener, app_py: bytes) -> ExerciseResult:
-    """Grade ``app_py`` as exercise 02, check nothing was left behind, return its result."""
+def arrange(run: Run, source: str) -> None:
+    """Lay the submission out as the entry's layout lines say (in its docstring):
+    ``# link: PATH -> TARGET`` makes PATH a symbolic link, ``# owner: USER`` gives the
+    submission to USER, ``# mode: PATH MODE`` leaves PATH root's, with MODE, and
+    ``# keyring: NAME`` puts a key NAME holding the run's secret in the session keyring
+    the grader (this process) runs in."""
+    for line in source.splitlines():
+        key, _, value = line.removeprefix("# ").partition(": ")
+        if key == "link":
+            path, _, target = value.partition(" -> ")
+            shutil.rmtree(run.submission / path)
+            (run.submission / path).symlink_to(target)
+        elif key == "owner":
+            user = pwd.getpwnam(value)
+            for path in [run.submission, *run.submission.rglob("*")]:
+                os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
+        elif key == "keyring":  # the grader's session keyring holds an instructor's key
+            libc = ctypes.CDLL(None, use_errno=True)
+            assert libc.syscall(250, 1, f"fg-{run.marker}".encode()) > 0  # KEYCTL_JOIN_SESSION_KEYRING
+            secret = f"SECRET-{run.marker}".encode()
+            assert libc.syscall(248, b"user", value.encode(), secret, len(secret), ctypes.c_long(-3)) > 0
+        elif key == "mode":
+            path, _, mode = value.partition(" ")
+            os.chown(run.submission / path, 0, 0)
+            os.chmod(run.submission / path, int(mode, 8))
+
+
+def grade_hostile(course, run: Run, listener, app_py: bytes, grade_with=grade) -> ExerciseResult:
+    """Grade ``app_py`` as exercise 02, check nothing was left behind, return its result.
+    ``grade_with`` grades (``tests/test_sandbox_modes.py`` runs the grader in other modes)."""
     tcp, udp = listener
     write_submission(run.submission, {"01_app_instance/app.py": solution("01_app_instance")})
     app = run.submission / EXERCISE / "app.py"
     app.parent.mkdir(parents=True, exist_ok=True)
     app.write_bytes(run.fill(app_py, tcp.getsockname()[1]))
+    arrange(run, app.read_text(encoding="utf-8", errors="replace"))
     before = snapshot(run.submission)
 
-    result = grade(course, run.submission, ["01", "02"])
+    result = grade_with(course, run.submission, ["01", "02"])
 
     assert live_tasks_named(run.marker) == [], "a process of the submission outlived the grading"
     with pytest.raises(BlockingIOError):
@@ -183,8 +239,10 @@ def grade_hostile(course, run: Run, listener, app_py: bytes) -> ExerciseResult:
 
 @pytest.mark.parametrize("name", sorted(ENTRIES))
 def test_a_hostile_submission_gets_its_verdict_and_leaves_nothing_behind(name, course, run, listener):
-    exercise = grade_hostile(course, run, listener, (CORPUS / f"{name}.py").read_bytes())
-    verdict = ENTRIES[name]
+    check_verdict(grade_hostile(course, run, listener, (CORPUS / f"{name}.py").read_bytes()), ENTRIES[name])
+
+
+def check_verdict(exercise: ExerciseResult, verdict: Verdict) -> None:
     assert exercise.status == verdict.status, (exercise.message, exercise.checks)
     if verdict.status == "error":
         assert exercise.score == 0
@@ -223,3 +281,41 @@ def test_an_app_py_linking_to_the_solution_is_not_read(course, run):
     assert honest.passed
     assert linked.status == "error" and linked.score == 0
     assert "is a link to" in linked.message and "hand in the file itself" in linked.message
+
+
+def test_a_learner_whose_exercises_link_to_another_learners_gets_no_grade_of_theirs(course, tmp_path):
+    classroom = tmp_path / "class"
+    write_submission(classroom / "bob" / "exercises", {f"{EXERCISE}/app.py": solution(EXERCISE)})
+    (classroom / "alice").mkdir()
+    (classroom / "alice" / "exercises").symlink_to("../bob/exercises")
+    submissions, _ = discover(classroom)
+    alice, bob = submissions
+
+    graded = {s.learner: grade_submission(course, s, [EXERCISE], timeout=120) for s in (alice, bob)}
+
+    (linked,) = graded["alice"].exercises
+    assert linked.status == "error" and linked.score == 0
+    assert "exercises is a symbolic link" in linked.message, linked.message
+    assert graded["bob"].exercises[0].passed
+
+
+def test_what_learner_code_sends_is_shown_inert_on_a_terminal_in_the_grader_s_colours(course, run, listener):
+    exercise = grade_hostile(course, run, listener, (CORPUS / "terminal_escapes.py").read_bytes())
+    shown = report.render_exercise(exercise, Style(color=True, symbols=True))
+    assert "\\x1b[2J" in shown and "Total: 8/8" in shown  # the learner's text is there, spelled out
+    grader_colours = re.sub("\x1b\\[[0-9;]*m", "", shown)  # SGR sequences: the grader's own styles
+    assert grader_colours != shown
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", grader_colours), grader_colours
+
+
+def test_two_live_workers_cannot_meet_through_an_abstract_socket(run):
+    """Two apps alive at once (as a check with ``app`` and ``spawn_app`` has): the second
+    cannot reach the first's abstract socket, each worker having a network of its own."""
+    app_py = run.submission / "app.py"
+    app_py.parent.mkdir(parents=True)
+    app_py.write_bytes(run.fill((CORPUS / "abstract_socket.py").read_bytes(), 0))
+    with Sandbox() as sandbox:
+        first = LearnerApp.load(sandbox, WorkerSpec(((app_py, "app.py"),)))
+        second = LearnerApp.load(sandbox, WorkerSpec(((app_py, "app.py"),)))  # LoadFailed on a LEAKED
+        assert first.test_client().get("/").status_code == second.test_client().get("/").status_code == 200
+    assert live_tasks_named(run.marker) == []

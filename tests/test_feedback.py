@@ -3,9 +3,17 @@ their own traceback, a line to reproduce it, the hint; plain when piped, cut whe
 
 from __future__ import annotations
 
+import ast
+import contextlib
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
 import textwrap
+import time
+from pathlib import Path
 
 import jsonschema
 from click.testing import CliRunner
@@ -14,6 +22,7 @@ from grader import report
 from grader.cli import main
 from grader.course import Course
 from grader.grading import grade
+from grader.reproduce import BASE_URL
 from grader.results import CheckResult, ExerciseResult, schema
 from grader.style import Style
 from tests.helpers import ROOT, solution, write_submission
@@ -49,7 +58,9 @@ def test_typical_mistakes_in_02_and_04_show_request_expected_actual_and_how_to_r
             .replace("{amount:.2f}", "{amount}"),
         },
     )
-    run = CliRunner().invoke(main, ["--course", str(ROOT), "check", "02", "04", "--root", str(root)])
+    run = CliRunner().invoke(
+        main, ["--course", str(ROOT), "check", "02", "04", "--root", str(root), "--allow-weak-sandbox"]
+    )
     output = run.output
     assert run.exit_code == 1, output
     assert "\x1b[" not in output and "✗" not in output, "piped output is plain text"
@@ -61,7 +72,7 @@ def test_typical_mistakes_in_02_and_04_show_request_expected_actual_and_how_to_r
     assert "Actual:    200 OK" in index and "body 'Hello World'" in index
     assert "Try it:    curl -i http://127.0.0.1:5000/\n" in index
     assert f"flask --app {root / '02_first_route' / 'app.py'} run" in index
-    assert 'Hint:      Decorate a function named index with @app.route("/")' in index
+    assert 'Hint:      Decorate a function named index with `@app.route("/")`' in index
 
     about = feedback_of(output, "about")
     assert "Request:   GET /about" in about
@@ -86,9 +97,9 @@ def test_typical_mistakes_in_02_and_04_show_request_expected_actual_and_how_to_r
     assert "Request:   GET /price/0.0" in price
     assert "Expected:  'Price: 0.00'" in price and "body 'Price: 0.0'" in price
     assert "Fails for: amount = '0.0'" in price
-    assert "Hint:      Use <float:amount> and format it with {amount:.2f}." in price
+    assert "Hint:      Use `<float:amount>` and format it with `{amount:.2f}`." in price
 
-    assert re.search(r"^  PASS +item_rejects_non_int +/item/abc", output, re.MULTILINE)
+    assert re.search(r"^  PASS +item_rejects_non_int +2/2  /item/abc", output, re.MULTILINE), "points per check"
     assert not re.search(r"^  PASS .*\n      ", output, re.MULTILINE), "a passing check has no feedback"
 
 
@@ -176,7 +187,8 @@ def test_session_and_error_handler_mistakes_show_cookies_status_and_traceback(tm
     output = report.render(result)
 
     visits = feedback_of(output, "counts_per_client")
-    assert "Request:   GET /visit" in visits
+    # The story of the app's requests comes by itself: the first visit, then the failing one.
+    assert "Request:   1. GET /visit → 200 OK, body 'Visits: 1'\n           2. GET /visit\n" in visits
     assert "Expected:  'Visits: 2'" in visits and "body 'Visits: 1'" in visits
     # The second visit carries the cookie the first set: both requests, one cookie jar.
     assert (
@@ -259,7 +271,9 @@ def test_typical_mistakes_in_09_and_13_show_request_expected_and_actual(tmp_path
             ),
         },
     )
-    run = CliRunner().invoke(main, ["--course", str(ROOT), "check", "09", "13", "--root", str(root)])
+    run = CliRunner().invoke(
+        main, ["--course", str(ROOT), "check", "09", "13", "--root", str(root), "--allow-weak-sandbox"]
+    )
     output = run.output
     assert run.exit_code == 1, output
 
@@ -273,3 +287,140 @@ def test_typical_mistakes_in_09_and_13_show_request_expected_and_actual(tmp_path
     assert "Request:   GET /" in unknown
     assert "Expected:  status 404" in unknown
     assert "Actual:    200 OK" in unknown
+
+
+# Failing submissions whose checks send the shapes reproduction must carry: an empty
+# header, cookies set earlier in the check, a JSON body, a path with %-escapes.
+REPRODUCED = {
+    "08_app_context": (
+        solution("08_app_context").replace(
+            'request.headers.get("X-User") or "anonymous"', 'request.headers.get("X-User", "anonymous")'
+        ),
+        "whoami_anonymous",
+    ),
+    "09_sessions": (
+        solution("09_sessions").replace(
+            '    session["visits"] = session.get("visits", 0) + 1\n    return f"Visits: {session[\'visits\']}"',
+            '    seen = session.setdefault("seen", [])\n    seen.append(1)  # changed in place: not saved\n'
+            '    return f"Visits: {len(seen)}"',
+        ),
+        "counts_visits",
+    ),
+    "07_request_object": (
+        solution("07_request_object").replace(" and not isinstance(value, bool)", ""),
+        "sum_rejects_non_numbers",
+    ),
+    "12_redirects": (
+        solution("12_redirects").replace('redirect(url_for("profile", name=name))', 'redirect(f"/profile/{name}")'),
+        "go_quotes_names",
+    ),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def flask_run(folder: Path, port: int):
+    """``flask --app app.py run`` in ``folder`` on loopback, as the report tells the learner."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app.py", "run", "--port", str(port)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "FLASK_DEBUG": "0"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert server.poll() is None and time.monotonic() < deadline, "flask run did not start"
+            time.sleep(0.1)
+        yield
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def answer_of(curl_output: str) -> tuple[str, str]:
+    """Status line (``200 OK``) and body of the last response ``curl -i`` printed."""
+    head, _, body = curl_output.replace("\r\n", "\n").rpartition("\nHTTP/1.1 ")[2].partition("\n\n")
+    status = head.removeprefix("HTTP/1.1 ").splitlines()[0]
+    return status, body
+
+
+def test_try_it_lines_reproduce_the_failure_against_flask_run(tmp_path):
+    root = write_submission(tmp_path / "submission", {f"{ex}/app.py": src for ex, (src, _) in REPRODUCED.items()})
+    result = grade(Course(ROOT), root, sorted(REPRODUCED))
+    for exercise in result.exercises:
+        check = next(check for check in exercise.checks if check.name == REPRODUCED[exercise.id][1])
+        assert check.status == "failed", check.message
+        commands = check.details["reproduce"]
+        status, *_, body_line = check.details["actual"].splitlines()
+        expected_body = "" if body_line == "empty body" else ast.literal_eval(body_line.removeprefix("body "))
+        port = free_port()
+        script = commands.replace(BASE_URL, f"http://127.0.0.1:{port}")
+        with flask_run(root / exercise.id, port):
+            done = subprocess.run(
+                ["bash", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True
+            )
+        assert answer_of(done.stdout) == (status, expected_body), f"{exercise.id}:\n{commands}\n{done.stdout}"
+    shapes = {
+        exercise.id: check.details["reproduce"]
+        for exercise in result.exercises
+        for check in exercise.checks
+        if check.name == REPRODUCED[exercise.id][1]
+    }
+    assert "-H 'X-User;'" in shapes["08_app_context"]
+    assert "-b cookies.txt -c cookies.txt" in shapes["09_sessions"]
+    assert "--data-raw" in shapes["07_request_object"] and "application/json" in shapes["07_request_object"]
+    assert "%25" in shapes["12_redirects"]
+
+
+def test_hints_fit_the_reason_crashes_on_purpose_are_said_and_substitutions_explained(tmp_path):
+    templates = ROOT / "solutions/14_templates/templates"
+    files: dict[str, str | bytes] = {
+        f"14_templates/templates/{path.name}": path.read_text(encoding="utf-8") for path in templates.iterdir()
+    }
+    files["14_templates/app.py"] = solution("14_templates")
+    files["14_templates/templates/items.html"] = (  # the fruit copied in, ITEMS ignored
+        '{% extends "base.html" %}{% block title %}Items{% endblock %}'
+        "{% block content %}<ul><li>apple</li><li>banana</li><li>cherry</li></ul>{% endblock %}"
+    )
+    files["14_templates/templates/hello.html"] = (  # base.html's title copied, not extended
+        "<title>Hello - Flask Exercises</title><h1>Hello, {{ name }}!</h1>"
+    )
+    # 13: the 404 handler forgets its status, and there is no 500 handler at all.
+    files["13_errors/app.py"] = (
+        solution("13_errors")
+        .replace('return {"error": "not found"}, 404', 'return {"error": "not found"}')
+        .replace('@app.errorhandler(500)\ndef server_error(error):\n    return "Something went wrong", 500\n', "")
+    )
+    root = write_submission(tmp_path / "submission", files)
+    run = CliRunner().invoke(
+        main, ["--course", str(ROOT), "check", "13", "14", "--root", str(root), "--allow-weak-sandbox"]
+    )
+    output = run.output
+
+    missing_user = feedback_of(output, "missing_user")
+    assert "answered 200 OK instead of 404" in missing_user
+    assert "Hint:      An error handler answers like a view: return the status with the body" in missing_user
+    assert "KeyError" not in missing_user, "the general hint is for a crash, not for a missing status"
+
+    crash = feedback_of(output, "crash")
+    assert "Note:      GET /crash raises ZeroDivisionError on purpose" in crash
+    assert "It raised, as the exercise asks:" in crash and "Your code raised" not in crash
+    assert "no 500 handler answered it" in crash
+    assert "Hint:      Add `@app.errorhandler(500)`" in crash, "a crash gets the general hint"
+
+    items = feedback_of(output, "items_from_constant")
+    assert "The grader set ITEMS = [" in items and "for this check only (app.py is unchanged)" in items
+    extends = feedback_of(output, "pages_extend_base")
+    assert "The grader replaced templates/base.html, for this check only" in extends
+    assert "GET /hello/alice answered a page titled 'Hello - Flask Exercises'" in extends
+    assert re.search(r"FAIL +pages_extend_base +0/2 ", output), "points per check"

@@ -11,6 +11,7 @@ import pytest
 
 from grader.grading import grade
 from grader.results import SubmissionResult, schema
+from grader.sandbox.policy import GUARANTEE_NAMES
 from tests.helpers import solution, statuses, write_submission
 
 EMPTY_APP = """
@@ -229,7 +230,8 @@ def test_the_json_output_validates_against_the_documented_schema(course, tmp_pat
     data = json.loads(result.to_json())
     jsonschema.validate(data, schema())
     assert SubmissionResult.from_dict(data).to_dict() == data
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.5"
+    assert {name: kept["met"] for name, kept in data["sandbox"].items()} == dict.fromkeys(GUARANTEE_NAMES, True)
 
 
 def test_the_documented_schema_is_the_shipped_one():

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pexpect
 
+from grader.course import Course
+from grader.progress import Progress
 from tests.helpers import ROOT, solution
 from tests.test_progress import COUNT, PARTIAL_02, flask_grader
 
@@ -18,12 +20,12 @@ TIMEOUT = 240  # seconds per expected screen: generous, the machine may be busy
 KEYS = "h hint · l list · n next exercise · q quit"
 
 
-def spawn_watch(course: Path) -> pexpect.spawn:
+def spawn_watch(course: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "xterm", "LANG": "C.UTF-8"}
     env.pop("FLASK_GRADER_COURSE", None)
     return pexpect.spawn(
         sys.executable,
-        ["-m", "grader", "watch"],
+        ["-m", "grader", "watch", *args],
         cwd=course,
         env=env,
         encoding="utf-8",
@@ -121,3 +123,57 @@ def test_watch_follows_edits_survives_a_syntax_error_and_moves_on_when_passed(le
     assert f"Your progress: 2 of {COUNT} exercises passed" in overview
     assert flask_grader(learner_course, "hint", "02").stdout.startswith("Hint 2/3")
     assert flask_grader(learner_course, "hint").stdout.startswith("Hint 1/3 for 04_converters")
+
+
+def test_watch_opens_where_the_learner_was_skips_only_what_does_not_pass_and_keeps_the_overview_fresh(
+    learner_course,
+):
+    exercises = learner_course / "exercises"
+    course = Course(learner_course)
+    save(exercises / "01_app_instance/app.py", solution("01_app_instance"))
+    assert flask_grader(learner_course, "check", "01").returncode == 0
+    Progress(course).current = course.resolve("10")  # watch was on 10 once, long ago
+    save(exercises / "04_converters/app.py", solution("04_converters").replace("{amount:.2f}", "{amount}"))
+    assert "has the starter again" in flask_grader(learner_course, "reset", "04").stdout
+    assert flask_grader(learner_course, "check", "04").returncode == 1
+
+    child = spawn_watch(learner_course)
+    try:
+        # Reset and checked last: 04, not the 10 watch was on before.
+        child.expect_exact("flask-grader watch · 04 · Converters")
+        starter = screen_after(child, "04_converters · Converters: int, float and path  0/13")
+        assert re.search(r"✗ item +0/2  GET /item/", starter), "points per check"
+
+        save(exercises / "04_converters/app.py", solution("04_converters"))
+        child.expect_exact("04 · Converters: int, float and path passes. Well done! On to 05.")
+        save(exercises / "05_run_server/app.py", solution("05_run_server").replace('host="0.0.0.0", ', ""))
+        partial = screen_after(child, "05_run_server · Running the development server  7/8")
+        assert re.search(r"✓ index +2/2 ", partial) and re.search(r"✗ host +0/1 ", partial)
+
+        # An edit to a passing exercise elsewhere: the overview says so, and no longer counts it.
+        save(exercises / "01_app_instance/app.py", solution("01_app_instance") + "# tidied up\n")
+        child.send("l")
+        overview = screen_after(child, f"Your progress: 1 of {COUNT} exercises passed")
+        assert re.search(r"01  The application instance +4/4 +passed  \(changed since the last check\)", overview)
+        assert re.search(r"04  Converters: int, float and path +13/13 +passed\n", overview)
+        assert re.search(r"05  Running the development server +7/8 +partial\n", overview)
+
+        child.send("n")  # 05 does not pass: skipped, on to the next that does not pass
+        child.expect_exact("Skipped 05 for now")
+        child.expect_exact("flask-grader watch · 06 · The URL map")
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+    child = spawn_watch(learner_course, "04")
+    try:
+        screen_after(child, "04_converters · Converters: int, float and path  13/13")
+        child.send("n")  # 04 passes: nothing is skipped, the learner moves on to what is left
+        moved = screen_after(child, "flask-grader watch · 05 · Running the development server")
+        assert "04 passes; on to 05, which does not yet." in moved and "Skipped" not in moved
+        child.send("q")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert leftovers(learner_course) == []

@@ -30,6 +30,7 @@ from grader.course import Course
 # importing the plugin also loads the grader's Hypothesis profile.
 from grader.plugin import app, client, main_app  # noqa: F401
 from grader.sandbox.app_server import AppServer, RunRecorder
+from grader.sandbox.protocol import AppLoaded, StartWorker
 
 _RECORDER = RunRecorder()
 _RECORDER.install()  # as in the worker: app.run() is recorded, never serves
@@ -39,7 +40,7 @@ class InProcessWorker:
     """Answers the judge's messages by calling the worker's handlers in this process."""
 
     def __init__(self, workdir: Path, mode: str, module_name: str) -> None:
-        spec = {"workdir": str(workdir), "mode": mode, "module_name": module_name, "filename": "app.py"}
+        spec = StartWorker(str(workdir), output="", files=(), mode=mode, module_name=module_name)
         self.worker = AppServer(spec, sock=None)  # type: ignore[arg-type]
         self.worker.recorder = _RECORDER
         _RECORDER.calls.clear()
@@ -47,12 +48,11 @@ class InProcessWorker:
             sys.path.insert(0, str(workdir))
         self.worker.app = self.worker._load()
         flask.got_request_exception.connect(self.worker._on_request_exception, self.worker.app, weak=False)
-        self.hello = {"ok": True, "snapshot": self.worker.snapshot()}
+        self.hello = AppLoaded(self.worker.snapshot())
         self.dead = None
-        self.handlers = self.worker.handlers()
 
-    def exchange(self, message: dict[str, Any], timeout: float, what: str) -> dict[str, Any]:
-        return self.handlers[message["op"]](message)
+    def exchange(self, message: Any, timeout: float, what: str) -> Any:
+        return self.worker.handle(message)
 
     def output_tail(self, limit: int = 2000) -> str:
         return ""
@@ -87,7 +87,7 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
 
     def spawn(mode: str = "import", module_name: str = "app") -> LearnerApp:
         worker = InProcessWorker(workdir, mode, module_name)
-        learner_app = LearnerApp(worker, _snapshot=dict(worker.hello["snapshot"]))  # type: ignore[arg-type]
+        learner_app = LearnerApp(worker, _snapshot=dict(worker.hello.snapshot))  # type: ignore[arg-type]
         opened.append(learner_app)
         return learner_app
 

@@ -10,7 +10,7 @@ PLAIN = segment_text().filter(lambda name: not set(name) & set("<>&\"'"))
 
 def test_greets(client):
     """GET /user/alice answers <h1>Hello, alice!</h1>."""
-    expect(client.get("/user/alice")).status(200).html("<h1>Hello, alice!</h1>")
+    expect(client.get("/user/alice")).status(200).mimetype("text/html").html("<h1>Hello, alice!</h1>")
 
 
 @given(name=PLAIN)
@@ -23,7 +23,7 @@ def test_any_name(client, name):
 def test_escapes_html(client, name):
     """Names with <, >, & and quotes are HTML-escaped, never sent as markup."""
     response = client.get("/user/" + url_quote(name))
-    expect(response).status(200).escaped(name, prefix="<h1>Hello, ", suffix="!</h1>")
+    expect(response).status(200).mimetype("text/html").escaped(name, prefix="<h1>Hello, ", suffix="!</h1>")
 
 
 def test_one_segment_only(client):

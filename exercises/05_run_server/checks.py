@@ -31,7 +31,7 @@ def shown(call: dict[str, Any]) -> str:
 
 def test_index(client):
     """GET / answers 200 with Server is running."""
-    expect(client.get("/")).status(200).mimetype("text/html").body("Server is running")
+    expect(client.get("/")).status(200).body("Server is running")
 
 
 def test_guard(app, main_app):

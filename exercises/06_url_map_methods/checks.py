@@ -31,7 +31,7 @@ def test_thanks(client, name):
 def test_thanks_escaped(client, name):
     """The name sent to POST /contact is HTML-escaped, never sent as markup."""
     response = client.post("/contact", data={"name": name})
-    expect(response).status(200).escaped(name, prefix="Thanks, ", suffix="!")
+    expect(response).status(200).mimetype("text/html").escaped(name, prefix="Thanks, ", suffix="!")
 
 
 def test_put_not_allowed(client):
@@ -41,7 +41,7 @@ def test_put_not_allowed(client):
 
 def test_ping(client):
     """GET /ping answers pong."""
-    expect(client.get("/ping")).status(200).mimetype("text/html").body("pong")
+    expect(client.get("/ping")).status(200).body("pong")
 
 
 def test_ping_get_only(client):

@@ -12,15 +12,7 @@ USERS = st.one_of(st.none(), st.sampled_from(["alice", "bob", "Ada Lovelace"]))
 
 def test_greeting_config(app):
     """app.config["GREETING"] is "Hello"."""
-    value = app.config.get("GREETING")
-    if value != "Hello":
-        fail(
-            'app.config["GREETING"] is not "Hello".',
-            expected='app.config["GREETING"] == "Hello"',
-            actual="no GREETING in app.config"
-            if "GREETING" not in app.config
-            else f'app.config["GREETING"] == {value!r}',
-        )
+    expect(app).config("GREETING", "Hello")
 
 
 def test_get_greeting(app):
@@ -81,19 +73,14 @@ def test_whoami_anonymous(client):
 def test_g_per_request(app, visits):
     """g starts empty for every request: each answer names that request's user only."""
     clients = [app.test_client(), app.test_client()]
-    earlier = []
     for which, user in [(0, "mallory"), *visits]:
         response = clients[which].get("/whoami", headers={} if user is None else {"X-User": user})
-        expect(response).after(*earlier).status(200).body(user or "anonymous")
-        earlier.append(response)
+        expect(response).status(200).body(user or "anonymous")
 
 
 def test_before_request_hook(app):
     """A before_request hook is registered (it sets g.user)."""
-    if not app.hooks["before_request"]:
-        fail(
-            "The app has no before_request hook: set g.user in a function decorated with "
-            "@app.before_request, so that every view can use it.",
-            expected="a function registered with @app.before_request",
-            actual="no before_request hook",
-        )
+    expect(app).hook(
+        "before_request",
+        advice="set g.user in a function decorated with @app.before_request, so that every view can use it",
+    )

@@ -24,7 +24,7 @@ def test_secret_key(app):
 
 def test_first_visit(client):
     """A new client's first GET /visit answers Visits: 1."""
-    expect(client.get("/visit")).status(200).mimetype("text/html").body("Visits: 1")
+    expect(client.get("/visit")).status(200).body("Visits: 1")
 
 
 def test_counts_visits(app):

@@ -39,7 +39,7 @@ def count_of(response, earlier=()):
 
 def test_admin_with_token(client):
     """GET /admin with X-Token: letmein answers Welcome, admin."""
-    expect(client.get("/admin", headers=TOKEN)).status(200).mimetype("text/html").body("Welcome, admin")
+    expect(client.get("/admin", headers=TOKEN)).status(200).body("Welcome, admin")
 
 
 @given(token=st.one_of(st.none(), header_text().filter(lambda token: token != "letmein")))
@@ -71,11 +71,12 @@ def test_x_app_header(client, sent):
 
 
 def test_first_seen(client, spawn_app):
-    """GET /first-seen answers the path of the app's first request, and keeps answering it."""
-    earlier = [client.get("/welcome/caf%C3%A9%20au%20lait")]
+    """GET /first-seen answers the path of the app's first request, HTML-escaped, and keeps answering it."""
+    first = "/welcome/café <au> lait & co"
+    earlier = [client.get("/welcome/caf%C3%A9%20%3Cau%3E%20lait%20%26%20co")]
     for _ in range(2):
         response = client.get("/first-seen")
-        expect(response).after(*earlier).status(200).html("/welcome/café au lait")
+        expect(response).after(*earlier).status(200).html(first).mimetype("text/html").escaped(first)
         earlier.append(response)
     response = spawn_app().test_client().get("/first-seen")
     expect(response).status(200)

@@ -8,7 +8,7 @@ from grader.strategies import status_codes_with_body
 
 def test_created(client):
     """GET /created answers 201 with the body Created."""
-    expect(client.get("/created")).status(201).mimetype("text/html").body("Created")
+    expect(client.get("/created")).status(201).body("Created")
 
 
 def test_teapot(client):

@@ -42,4 +42,6 @@ def test_profile(client):
 @given(name=html_text())
 def test_profile_escapes(client, name):
     """GET /profile/NAME HTML-escapes the name."""
-    expect(client.get("/profile/" + url_quote(name))).status(200).escaped(name, prefix="Profile: ")
+    expect(client.get("/profile/" + url_quote(name))).status(200).mimetype("text/html").escaped(
+        name, prefix="Profile: "
+    )

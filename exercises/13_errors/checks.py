@@ -26,6 +26,7 @@ def expect_not_found(response: Response) -> None:
             f"{request} answered 200 OK instead of 404. An error handler's return value is an "
             'ordinary response: return the status with the body, as in return {"error": "not found"}, 404.',
             expected=wanted,
+            reason="status",
         )
     if response.status_code == 500:
         why = (
@@ -68,5 +69,6 @@ def test_crash(client):
             "GET /crash answered 200 OK instead of 500: your 500 handler must return the status "
             'with the body, as in return "Something went wrong", 500.',
             expected="status 500 with the body 'Something went wrong'",
+            reason="status",
         )
     expect(response).status(500).body("Something went wrong")

@@ -14,12 +14,17 @@ ITEMS = ["apple", "banana", "cherry"]
 SITE = " - Flask Exercises"
 
 
-def _titled_by_base(title: str) -> bool:
-    return title.endswith(SITE) and title[: -len(SITE)].strip() != ""
+# A base.html of the grader's, to see that every page follows base.html, whatever it says.
+CHANGED_SITE = " - Changed by the grader"
+CHANGED_BASE = (
+    "<!doctype html>\n<html><head><title>{% block title %}{% endblock %}"
+    + CHANGED_SITE
+    + "</title></head>\n<body>{% block content %}{% endblock %}</body></html>\n"
+)
 
 
 def test_index(client):
-    """GET / renders a page titled Home - Flask Exercises."""
+    """GET / renders an HTML page titled Home - Flask Exercises."""
     expect(client.get("/")).status(200).mimetype("text/html").page().title("Home" + SITE)
 
 
@@ -34,11 +39,19 @@ def test_hello_escapes(client, name):
     expect(client.get("/hello/" + url_quote(name))).status(200).page().shows(f"Hello, {name}!")
 
 
-def test_pages_extend_base(client):
-    """The hello and items pages extend base.html: their titles are TITLE - Flask Exercises."""
-    for path in ("/hello/alice", "/items"):
-        expect(client.get(path)).status(200).page().title(
-            _titled_by_base, describe=f"<title>SOMETHING{SITE}</title>, from base.html's title block"
+def test_pages_extend_base(spawn_app):
+    """Every page extends base.html: given another base.html, /, /hello/alice and /items all follow it."""
+    app = spawn_app(replace={"templates/base.html": CHANGED_BASE})
+    change = (
+        "The grader replaced templates/base.html, for this check only (your file is unchanged), "
+        f"with one whose title block is followed by {CHANGED_SITE!r}."
+    )
+    for path in ("/", "/hello/alice", "/items"):
+        response = app.test_client().get(path)
+        expect(response).noting(change).status(200).page().title(
+            lambda title: title.endswith(CHANGED_SITE.strip()),  # the title is shown whitespace-collapsed
+            describe=f"<title>SOMETHING{CHANGED_SITE}</title>: the page follows base.html, "
+            "so its template extends it and fills the title block",
         )
 
 
@@ -51,4 +64,5 @@ def test_items(client):
 def test_items_from_constant(app, items):
     """GET /items lists whatever ITEMS holds, one escaped <li> per item."""
     app.assign("ITEMS", items)
-    expect(app.test_client().get("/items")).status(200).page().list_items(items)
+    change = f"The grader set ITEMS = {items!r} in your module first, for this check only (app.py is unchanged)."
+    expect(app.test_client().get("/items")).noting(change).status(200).page().list_items(items)

@@ -45,9 +45,23 @@ def test_any_sum(client, numbers):
     expect(client.get(path)).status(200).body(f"Sum: {sum(numbers)}")
 
 
+# Digits that are not 0-9: a regex's \d matches them and int() reads them, but the README
+# asks for the digits 0-9 (Arabic-Indic, fullwidth, Devanagari).
+NON_ASCII_DIGITS = ("١+٢", "１２", "1+३")
+
+
 def test_not_numbers_404(client):
-    """A URL with a part that is not a number (x, -1, 1.5, an empty part) answers 404, while /sum/1 answers."""
+    """A URL with a part that is not a number (x, -1, 1.5, an empty part, digits other than 0-9) answers 404."""
     expect(client.get("/sum/1")).status(200)
+    for text in NON_ASCII_DIGITS:
+        response = client.get("/sum/" + url_quote(text))
+        if response.status_code == 200:
+            expect(response).fail(
+                f"GET {response.request.url} ({text}) answered 200: {text!r} holds digits other than 0-9, "
+                "which a regex's \\d matches and int() reads. Match the digits 0-9 only: [0-9] instead of \\d.",
+                expected="status 404",
+            )
+        expect(response).status(404)
     any_non_number_404(client)
 
 

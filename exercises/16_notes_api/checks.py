@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-from hypothesis import Phase, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
+from hypothesis.stateful import rule
 
-from grader import CheckFailure, expect
-from grader.client import Client, LearnerApp, Response
-from grader.errors import SubmissionError, WorkerTimeout
+from grader import Client, ModelMachine, Response, expect
 from grader.strategies import json_strings, json_values, naturals
 
 KEY = {"X-API-Key": "secret"}
@@ -148,52 +144,13 @@ def test_count_header(client):
         expect_count(send(), count)
 
 
-class NotesMachine(RuleBasedStateMachine):
+class NotesMachine(ModelMachine):
     """Random sequences of requests against a fresh app, each answer compared with a model."""
 
-    def __init__(self, spawn_app: Callable[[], LearnerApp], fatal: list[BaseException]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        if fatal:  # the app hung or died in an earlier run: the verdict stands, no retries
-            raise fatal[0]
-        self.fatal = fatal
-        self.app = spawn_app()
-        self.client = self.app.test_client()
         self.notes: dict[int, str] = {}  # the model: id -> text, oldest first
         self.next_id = 1  # ids 1 .. next_id - 1 were handed out, some since deleted
-        self.history: list[str] = []
-
-    def send(self, method: str, path: str, **kwargs: Any) -> Response:
-        try:
-            response = self.client.open(path, method, **kwargs)
-        except (SubmissionError, WorkerTimeout) as exc:
-            self.fatal.append(exc)
-            raise
-        body = f" {json.dumps(kwargs['json'], ensure_ascii=False)[:60]}" if "json" in kwargs else ""
-        key = (kwargs.get("headers") or {}).get("X-API-Key")
-        with_key = " (with the key)" if key == "secret" else f" (with X-API-Key: {key!r})" if key is not None else ""
-        self.history.append(f"{method} {path}{body}{with_key} -> {response.status}")
-        return response
-
-    @contextmanager
-    def explained(self) -> Iterator[None]:
-        """Failures name the requests before the failing one, so the learner can replay them."""
-        try:
-            yield
-        except CheckFailure as failure:
-            earlier = self.history[:-1]
-            story = (
-                "\nThe requests before it, on a fresh app:\n"
-                + "\n".join(f"  {i}. {line}" for i, line in enumerate(earlier, 1))
-                if earlier
-                else "\nIt was the first request to a fresh app."
-            )
-            raise CheckFailure(
-                failure.summary + story,
-                request=failure.request,
-                expected=failure.expected,
-                actual=failure.actual,
-                learner_traceback=failure.learner_traceback,
-            ) from None
 
     @rule(text=TEXTS)
     def create(self, text: str) -> None:
@@ -201,9 +158,8 @@ class NotesMachine(RuleBasedStateMachine):
         note_id = self.next_id
         self.notes[note_id] = text
         self.next_id += 1
-        with self.explained():
-            expect(response).status(201).json(note(note_id, text)).location(f"/notes/{note_id}")
-            expect_count(response, len(self.notes))
+        expect(response).status(201).json(note(note_id, text)).location(f"/notes/{note_id}")
+        expect_count(response, len(self.notes))
 
     def note_id(self, data: st.DataObject) -> int:
         """Mostly an id handed out before (the latest one often), sometimes any small id."""
@@ -218,30 +174,27 @@ class NotesMachine(RuleBasedStateMachine):
     def read(self, data: st.DataObject) -> None:
         if data.draw(st.booleans(), label="whole list"):
             response = self.send("GET", "/notes")
-            with self.explained():
-                expect(response).status(200).json([note(i, text) for i, text in self.notes.items()])
-                expect_count(response, len(self.notes))
+            expect(response).status(200).json([note(i, text) for i, text in self.notes.items()])
+            expect_count(response, len(self.notes))
             return
         note_id = self.note_id(data)
         response = self.send("GET", f"/notes/{note_id}")
-        with self.explained():
-            if note_id in self.notes:
-                expect(response).status(200).json(note(note_id, self.notes[note_id]))
-            else:
-                expect(response).status(404).json(NOT_FOUND)
-            expect_count(response, len(self.notes))
+        if note_id in self.notes:
+            expect(response).status(200).json(note(note_id, self.notes[note_id]))
+        else:
+            expect(response).status(404).json(NOT_FOUND)
+        expect_count(response, len(self.notes))
 
     @rule(data=st.data())
     def delete(self, data: st.DataObject) -> None:
         note_id = self.note_id(data)
         response = self.send("DELETE", f"/notes/{note_id}", headers=KEY)
         existed = self.notes.pop(note_id, None) is not None
-        with self.explained():
-            if existed:
-                expect(response).status(204).empty()
-            else:
-                expect(response).status(404).json(NOT_FOUND)
-            expect_count(response, len(self.notes))
+        if existed:
+            expect(response).status(204).empty()
+        else:
+            expect(response).status(404).json(NOT_FOUND)
+        expect_count(response, len(self.notes))
 
     @rule(data=st.data())
     def refused(self, data: st.DataObject) -> None:
@@ -255,21 +208,10 @@ class NotesMachine(RuleBasedStateMachine):
                 response = self.send("POST", "/notes", json={"text": "intruder"}, headers=headers)
             else:
                 response = self.send("DELETE", f"/notes/{self.note_id(data)}", headers=headers)
-        with self.explained():
-            expect_error(response, 400 if kind == "bad body" else 401)
-            expect_count(response, len(self.notes))
-
-    def teardown(self) -> None:
-        self.app.close()
+        expect_error(response, 400 if kind == "bad body" else 401)
+        expect_count(response, len(self.notes))
 
 
 def test_model(spawn_app):
     """Random sequences of creates, reads, lists and deletes, with and without the key, match a model of the API."""
-    fatal: list[BaseException] = []
-    run_state_machine_as_test(
-        lambda: NotesMachine(spawn_app, fatal),
-        # Every run needs a fresh app (a process), and shrinking would take hundreds of
-        # runs: the first failing run is reported as it is, at most twenty requests.
-        # The other checks of this exercise give the smallest examples.
-        settings=settings(max_examples=15, stateful_step_count=20, phases=[Phase.explicit, Phase.generate]),
-    )
+    NotesMachine.check(spawn_app)

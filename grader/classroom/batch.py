@@ -3,24 +3,33 @@
 :func:`run_batch` grades every submission in a folder (see :mod:`grader.classroom.submissions`),
 ``jobs`` judges at a time, each within a time limit, and writes into the output folder::
 
-    batch.json                  what the run graded: exercises, shard, learners, formats
+    batch.json                  what the run graded: exercises, shard, learners, formats, who they are
     results/LEARNER.json        each learner's full result (the core schema; instructors only)
     gradebook.csv               one row per learner (see grader.classroom.gradebook)
     feedback/LEARNER.txt        what the learner may read: hidden checks are only counted
     report/index.html           the class report, with report/learners/LEARNER.html
-    gradescope/LEARNER/results.json, junit/LEARNER.xml     with those formats
+    submissions/LEARNER/        what was graded, put together from an LMS download
+    gradescope/LEARNER/results.json, junit/LEARNER.xml, canvas.csv, moodle.csv   with those formats
+    not-in-roster.csv           with a roster: the submissions of learners it does not list
+    regrade.csv, previous/N/    after a regrade: what changed, and the run before it
 
-A learner whose result for the same exercises is already in ``results/`` is not graded
-again unless ``regrade`` is set, so an interrupted run resumes where it stopped.
-``shard`` grades a deterministic slice of the class; :func:`merge` joins the output
-folders of all the slices into one, equal to the output of a single run.
+Where the class comes from (:func:`plan`): a folder or zip per learner, or an LMS's download
+(see :mod:`grader.classroom.imports`). A learner whose result for the same exercises is
+already in ``results/`` is not graded again unless ``regrade`` is set, so an interrupted run
+resumes where it stopped; :func:`start_regrade` keeps a finished run aside first (see
+:mod:`grader.classroom.regrade`). ``shard`` grades a deterministic slice of the class;
+:func:`merge` joins the output folders of all the slices into one, equal to the output of a
+single run.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import threading
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -28,15 +37,29 @@ from pathlib import Path
 
 from grader import report
 from grader.cache import Cache
-from grader.classroom import class_report, gradebook, gradescope, junit
+from grader.classroom import (
+    canvas,
+    class_report,
+    github_classroom,
+    gradebook,
+    gradescope,
+    junit,
+    moodle,
+    roster,
+)
+from grader.classroom import regrade as regrades
+from grader.classroom.imports import detect, learner_key, stage
 from grader.classroom.submissions import Submission, discover, grade_submission
 from grader.course import Course
 from grader.grading import GradingCancelled
-from grader.results import SubmissionResult
+from grader.results import SubmissionResult, errored
 from grader.sandbox.policy import Policy
 
 MANIFEST = "batch.json"
-FORMATS = ("gradescope", "junit")
+FORMATS = ("gradescope", "junit", "canvas", "moodle")
+#: The assignment's column in the Canvas and Moodle exports (Canvas matches it by title).
+ASSIGNMENT = "flask-grader"
+NO_SUBMISSION = "No submission."
 
 
 class BatchError(Exception):
@@ -73,6 +96,15 @@ class Manifest:
     shard: str | None = None
     formats: list[str] = field(default_factory=list)
     hidden_visibility: str = gradescope.HIDDEN_VISIBILITY
+    source: str = "folders"
+    assignment: str = ASSIGNMENT
+    # Who each learner is: id, name, email, section, sis_user_id, sis_login_id (from the
+    # LMS and the roster), note (what the import noticed), submitted (no: on the roster only),
+    # in_roster (yes, no; empty without a roster).
+    people: dict[str, dict[str, str]] = field(default_factory=dict)
+    roster: bool = False
+    previous: str | None = None  # a regrade: the earlier run, relative to the output folder
+    complete: bool = True  # False while a run is under way (an interrupted regrade resumes)
 
     def save(self, out: Path) -> None:
         (out / MANIFEST).write_text(json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -89,16 +121,87 @@ class Manifest:
 
 @dataclass
 class BatchRun:
-    """What a run did: learners graded now, and learners whose results were already there."""
+    """What a run did: learners graded now, learners whose results were already there,
+    submissions of nobody on the roster, roster learners with no submission, and with a
+    regrade, its summary."""
 
     graded: list[str]
     resumed: list[str]
+    unknown: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    regrade_summary: str = ""
 
 
-def plan(submissions_dir: Path, shard: Shard | None = None) -> tuple[list[Submission], list[Path]]:
-    """The submissions to grade (the shard's slice, if any) and the entries that are none."""
-    submissions, ignored = discover(submissions_dir)
-    return (shard.select(submissions) if shard else submissions), ignored
+@dataclass
+class Plan:
+    """The class to grade, as :func:`plan` found it."""
+
+    source: str  # one of grader.classroom.imports.SOURCES
+    submissions: list[Submission]
+    ignored: list[str]  # "NAME: why", entries that are no submission
+
+
+def plan(
+    course: Course,
+    path: Path,
+    exercise_ids: list[str],
+    out: Path,
+    *,
+    source: str | None = None,
+    shard: Shard | None = None,
+) -> Plan:
+    """The submissions in ``path`` (the shard's slice, if any). An LMS download (``source``,
+    else detected) is put together into ``out/submissions/``, one folder per learner."""
+    source = source or detect(path)
+    if source == "folders":
+        if not path.is_dir():
+            raise BatchError(f"{path} is neither a folder of submissions nor a Canvas or Moodle download zip.")
+        submissions, entries = discover(path)
+        ignored = [f"{entry.name}: a submission is a folder or a .zip" for entry in entries]
+    else:
+        if source == "classroom" and not path.is_dir():
+            raise BatchError(f"{path}: GitHub Classroom submissions are a folder of cloned repositories.")
+        reader = {
+            "canvas": canvas.read_download,
+            "moodle": moodle.read_download,
+            "classroom": github_classroom.read_repositories,
+        }[source]
+        try:
+            handins, names = reader(path)
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise BatchError(f"{path} cannot be read as a {source} download: {exc}") from None
+        if not handins:
+            raise BatchError(f"{path} holds no {source} submission: is it the right folder, or the right --from?")
+        by_id = {exercise.id: exercise for exercise in course.exercises()}
+        submissions = stage(handins, [by_id[e] for e in exercise_ids], out / "submissions")
+        ignored = [f"{name}: not named as a {source} download names submissions" for name in names]
+    return Plan(source, shard.select(submissions) if shard else submissions, ignored)
+
+
+def start_regrade(out: Path) -> str | None:
+    """Keep the run in ``out`` aside before grading everyone again; where it went (relative
+    to ``out``), None when there was no run. An interrupted regrade resumes instead."""
+    try:
+        manifest = Manifest.load(out)
+    except BatchError:
+        return None
+    if not manifest.complete and manifest.previous:
+        return manifest.previous
+    return regrades.archive(out).relative_to(out).as_posix()
+
+
+def check_formats(formats: tuple[str, ...], source: str, has_roster: bool) -> None:
+    """Refuse an LMS export that could not find its learners."""
+    if "moodle" in formats and not has_roster:
+        raise BatchError(
+            "--format moodle needs --roster: Moodle's import finds learners by email address or ID number, "
+            "and a download carries neither."
+        )
+    if "canvas" in formats and source != "canvas" and not has_roster:
+        raise BatchError(
+            "--format canvas needs a Canvas download or --roster: Canvas's import finds learners by their "
+            "Canvas ID, SIS ids or name."
+        )
 
 
 def run_batch(
@@ -116,19 +219,63 @@ def run_batch(
     policy: Policy = Policy(require=True),
     cache: Cache | None = None,
     on_done: Callable[[str], None] = lambda learner: None,
+    source: str = "folders",
+    roster_entries: list[roster.Entry] | None = None,
+    assignment: str = ASSIGNMENT,
+    previous: str | None = None,
 ) -> BatchRun:
     """Grade ``submissions`` (see :func:`plan`) into ``out``; ``on_done(learner)`` after each.
     With a ``cache`` (see :meth:`Cache.for_batch`), identical files are graded once.
 
+    With ``roster_entries``, the roster's learners with no submission get zero and the
+    submissions of learners not on it are listed apart. ``previous`` (see
+    :func:`start_regrade`) is the run this one is compared with.
+
     A KeyboardInterrupt stops the judges at once and propagates; the results written
     until then are kept, and the next run resumes from them.
     """
+    check_formats(formats, source, roster_entries is not None)
     results = out / "results"
     results.mkdir(parents=True, exist_ok=True)
-    learners = [submission.learner for submission in submissions]
-    manifest = Manifest(exercise_ids, learners, str(shard) if shard else None, sorted(formats), hidden_visibility)
+    people = {submission.learner: _person(submission) for submission in submissions}
+    unknown: list[str] = []
+    missing: dict[str, roster.Entry] = {}
+    if roster_entries is not None:
+        matched, strangers, absent = roster.match(roster_entries, submissions)
+        for learner, entry in matched.items():
+            people[learner].update(_from_roster(entry, people[learner]), in_roster="yes")
+        for submission in strangers:
+            people[submission.learner].update(
+                in_roster="no", note=_join(people[submission.learner]["note"], "not on the roster")
+            )
+            unknown.append(submission.learner)
+        if shard is None or shard.index == 1:  # the shards of a class list the absent once
+            for entry in absent:
+                key = learner_key(entry.key)
+                while key in people:
+                    key += " (roster)"
+                people[key] = {**_from_roster(entry, {}), "submitted": "no", "in_roster": "yes"}
+                missing[key] = entry
+    learners = [submission.learner for submission in submissions] + sorted(missing)
+    manifest = Manifest(
+        exercise_ids,
+        learners,
+        str(shard) if shard else None,
+        sorted(formats),
+        hidden_visibility,
+        source,
+        assignment,
+        people,
+        roster_entries is not None,
+        previous,
+        complete=False,
+    )
     manifest.save(out)
-    resumed = {learner for learner in learners if not regrade and _finished(_result_path(out, learner), exercise_ids)}
+    if missing:
+        by_id = {exercise.id: exercise for exercise in course.exercises()}
+        for key in missing:
+            SubmissionResult(key, [errored(by_id[e], NO_SUBMISSION) for e in exercise_ids]).save(_result_path(out, key))
+    resumed = {s.learner for s in submissions if not regrade and _finished(_result_path(out, s.learner), exercise_ids)}
     todo = [submission for submission in submissions if submission.learner not in resumed]
     for learner in sorted(resumed):
         on_done(learner)
@@ -146,8 +293,46 @@ def run_batch(
             for future in futures:
                 future.cancel()
             raise
-    write_outputs(out, manifest)
-    return BatchRun([s.learner for s in todo], sorted(resumed))
+    manifest.complete = True
+    manifest.save(out)
+    graded = write_outputs(out, manifest)
+    summary = ""
+    if previous:
+        changes, changed = _regrade(out, manifest, graded)
+        summary = regrades.summary(out / previous, changes, changed)
+    return BatchRun([s.learner for s in todo], sorted(resumed), sorted(unknown), sorted(missing), summary)
+
+
+def _person(submission: Submission) -> dict[str, str]:
+    return {
+        "id": submission.learner_id,
+        "name": submission.name,
+        "email": "",
+        "section": "",
+        "sis_user_id": "",
+        "sis_login_id": "",
+        "note": "; ".join(submission.notes),
+        "submitted": "yes",
+        "in_roster": "",
+    }
+
+
+def _from_roster(entry: roster.Entry, person: dict[str, str]) -> dict[str, str]:
+    """The roster's facts about a learner, over what the LMS said (the roster is the class list)."""
+    return {
+        "id": entry.id or person.get("id", ""),
+        "name": entry.name or person.get("name", ""),
+        "email": entry.email,
+        "section": entry.section,
+        "sis_user_id": entry.sis_user_id,
+        "sis_login_id": entry.sis_login_id,
+        "note": person.get("note", ""),
+        "submitted": person.get("submitted", "yes"),
+    }
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(note for note in notes if note)
 
 
 def _grade_and_save(
@@ -233,6 +418,10 @@ def merge(shard_dirs: list[Path], out: Path) -> Manifest:
         None,
         sorted({fmt for manifest in manifests for fmt in manifest.formats}),
         first.hidden_visibility,
+        first.source,
+        first.assignment,
+        {learner: person for manifest in manifests for learner, person in manifest.people.items()},
+        any(manifest.roster for manifest in manifests),
     )
     merged.save(out)
     write_outputs(out, merged)
@@ -258,12 +447,25 @@ def _check_shards_complete(shard_dirs: list[Path], manifests: list[Manifest]) ->
 def write_outputs(out: Path, manifest: Manifest) -> list[SubmissionResult]:
     """Write the gradebook, feedback, report and formats from the results in ``out``."""
     results = [SubmissionResult.load(_result_path(out, learner)) for learner in manifest.learners]
-    gradebook.write(out / "gradebook.csv", manifest.exercises, results)
+    gradebook.write(out / "gradebook.csv", manifest.exercises, results, manifest.people)
     feedback = out / "feedback"
     feedback.mkdir(exist_ok=True)
     for result in results:
         (feedback / f"{result.submission}.txt").write_text(report.render(result.for_learner()), encoding="utf-8")
-    class_report.write(out / "report", manifest.exercises, results)
+    changed: dict[str, tuple[float | None, float]] = {}
+    if manifest.previous:
+        changes, changed = _regrade(out, manifest, results)
+        (out / "regrade.csv").write_text(regrades.render(changes), encoding="utf-8")
+    class_report.write(out / "report", manifest.exercises, results, manifest.people, changed)
+    if manifest.roster:
+        strangers = [r.submission for r in results if manifest.people.get(r.submission, {}).get("in_roster") == "no"]
+        (out / "not-in-roster.csv").write_text(_strangers_csv(strangers, manifest.people), encoding="utf-8")
+    exported = _exported(manifest, results)
+    points = gradebook.number(results[0].max_score) if results else "0"
+    if "canvas" in manifest.formats:
+        (out / "canvas.csv").write_text(canvas.render(exported, manifest.assignment, points), encoding="utf-8")
+    if "moodle" in manifest.formats:
+        (out / "moodle.csv").write_text(moodle.render(exported, manifest.assignment), encoding="utf-8")
     for result in results:
         if "gradescope" in manifest.formats:
             path = out / "gradescope" / result.submission / "results.json"
@@ -274,3 +476,45 @@ def write_outputs(out: Path, manifest: Manifest) -> list[SubmissionResult]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(junit.render(result), encoding="utf-8")
     return results
+
+
+def _regrade(
+    out: Path, manifest: Manifest, results: list[SubmissionResult]
+) -> tuple[list[regrades.Change], dict[str, tuple[float | None, float]]]:
+    assert manifest.previous is not None
+    previous = out / manifest.previous
+    return regrades.compare(previous, results), regrades.totals(previous, results)
+
+
+def _exported(manifest: Manifest, results: list[SubmissionResult]) -> list[dict[str, str]]:
+    """The rows of the LMS exports: with a roster, its learners only (an LMS cannot import
+    anyone else), each with the points earned."""
+    rows = []
+    for result in sorted(results, key=lambda result: result.submission):
+        person = manifest.people.get(result.submission, {})
+        if manifest.roster and person.get("in_roster") != "yes":
+            continue
+        rows.append(
+            {
+                "Student": person.get("name") or result.submission,
+                "ID": person.get("id", "") if person.get("id", "").isdigit() else "",  # Canvas ids are numbers
+                "SIS User ID": person.get("sis_user_id", ""),
+                "SIS Login ID": person.get("sis_login_id", ""),
+                "Section": person.get("section", ""),
+                "name": person.get("name") or result.submission,
+                "email": person.get("email", ""),
+                "id_number": person.get("id", ""),
+                "score": gradebook.number(result.score),
+            }
+        )
+    return rows
+
+
+def _strangers_csv(learners: list[str], people: dict[str, dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["learner", "id", "name", "note"])
+    for learner in sorted(learners):
+        person = people.get(learner, {})
+        writer.writerow([learner, person.get("id", ""), person.get("name", ""), person.get("note", "")])
+    return buffer.getvalue()

@@ -124,8 +124,17 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def write(folder: Path, exercise_ids: list[str], results: list[SubmissionResult]) -> None:
-    """Write ``folder/index.html`` and ``folder/learners/LEARNER.html``."""
+def write(
+    folder: Path,
+    exercise_ids: list[str],
+    results: list[SubmissionResult],
+    people: dict[str, dict[str, str]] | None = None,
+    changed: dict[str, tuple[float | None, float]] | None = None,
+) -> None:
+    """Write ``folder/index.html`` and ``folder/learners/LEARNER.html``. ``people`` says who
+    each learner is (see :class:`grader.classroom.batch.Manifest`); ``changed`` the learners
+    whose total a regrade changed, with their old total (None: graded for the first time)."""
+    people = people or {}
     env = _environment()
     env.globals.update(number=gradebook.number, feedback=report.feedback, hidden_summary=report.hidden_summary)
     results = sorted(results, key=lambda result: result.submission)
@@ -135,7 +144,9 @@ def write(folder: Path, exercise_ids: list[str], results: list[SubmissionResult]
     index = env.get_template("report/index.html").render(
         exercise_ids=exercise_ids,
         results=results,
-        status=gradebook.status,
+        status=lambda result: gradebook.learner_status(result, people.get(result.submission, {})),
+        people=people,
+        changed=changed or {},
         problem=gradebook.problem,
         scores_of=gradebook.scores,
         learners=len(results),

@@ -113,9 +113,11 @@ def build_autograder(
 
     The zip is the same for the same inputs (sorted entries, fixed timestamps).
     """
+    # The grader is packed from where it is installed, not from the course: a course made
+    # by `flask-grader init` holds no copy of it.
     source = Path(PACKAGE_PARENT)
-    if not (course.root / "pyproject.toml").is_file():
-        raise FileNotFoundError(f"{course.root / 'pyproject.toml'}: the export needs the flask-grader source tree")
+    if not (source / "pyproject.toml").is_file():
+        raise FileNotFoundError(f"{source / 'pyproject.toml'}: the export needs the flask-grader source tree")
     files: dict[str, Path | str] = {
         "setup.sh": SETUP_SH,
         "run_autograder": RUN_AUTOGRADER,
@@ -128,8 +130,8 @@ def build_autograder(
             },
             indent=2,
         ),
-        "flask-grader/pyproject.toml": course.root / "pyproject.toml",
-        "flask-grader/README.md": course.root / "README.md",
+        "flask-grader/pyproject.toml": source / "pyproject.toml",
+        "flask-grader/README.md": source / "README.md",
     }
     files.update(_tree(source / "grader", "flask-grader/grader"))
     for exercise_id in exercise_ids:

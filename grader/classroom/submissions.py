@@ -30,6 +30,7 @@ from grader.course import Course, submission_folder
 from grader.exercise import FOLDER, Exercise
 from grader.grading import GradingCancelled, grade
 from grader.results import SubmissionResult, errored
+from grader.sandbox import nofollow
 from grader.sandbox.policy import Policy
 
 #: Files a submission may hold (all of a zip; the graded exercise folders of a folder).
@@ -46,9 +47,13 @@ class UnsafeSubmission(Exception):
 
 @dataclass(frozen=True)
 class Submission:
-    learner: str  # the entry's name without .zip
+    learner: str  # the entry's name without .zip; names its files in the output
     path: Path  # a folder or a .zip
     problem: str = ""  # found while listing: it is not graded
+    learner_id: str = ""  # the LMS's id: a Canvas user id, a Moodle participant id, a GitHub login
+    name: str = ""  # the learner's name as the LMS writes it
+    notes: tuple[str, ...] = ()  # what the import noticed: late, the latest of two, files ignored
+    exercise_problems: tuple[tuple[str, str], ...] = ()  # (exercise id, why it is not graded)
 
     @property
     def zipped(self) -> bool:
@@ -90,13 +95,20 @@ def grade_submission(
     """Grade one learner; a submission that cannot be opened scores zero with the reason.
     ``jobs`` judges share its exercises; ``cache`` as for :func:`grader.grading.grade`."""
     exercises = [exercise for exercise in course.exercises() if exercise.id in exercise_ids]
+    blocked = dict(submission.exercise_problems)
     try:
         if submission.problem:
             raise UnsafeSubmission(submission.problem)
         with opened(submission, exercises) as root:
-            result = grade(
-                course, root, exercise_ids, timeout=timeout, cancel=cancel, policy=policy, jobs=jobs, cache=cache
-            )
+            wanted = [exercise_id for exercise_id in exercise_ids if exercise_id not in blocked]
+            result = SubmissionResult(submission.learner, [])
+            if wanted:
+                result = grade(
+                    course, root, wanted, timeout=timeout, cancel=cancel, policy=policy, jobs=jobs, cache=cache
+                )
+            graded = {exercise.id: exercise for exercise in result.exercises}
+            ordered = [graded.get(e.id) or errored(e, blocked.get(e.id, "")) for e in exercises]
+            result = replace(result, exercises=ordered)
     except UnsafeSubmission as exc:
         result = SubmissionResult(submission.learner, [errored(exercise, str(exc)) for exercise in exercises])
     except GradingCancelled:
@@ -128,6 +140,8 @@ def find_root(path: Path) -> Path:
         folders = [entry for entry in entries if entry.is_dir() and not entry.is_symlink()]
         if any(FOLDER.match(folder.name) for folder in folders):
             return path
+        if (path / "exercises").is_symlink():  # a learner's link to someone else's exercises
+            raise UnsafeSubmission(nofollow.describe_link("exercises", os.readlink(path / "exercises")))
         if (path / "exercises").is_dir():
             path = path / "exercises"
         elif len(folders) == 1:
@@ -138,19 +152,17 @@ def find_root(path: Path) -> Path:
 
 
 def check_folders(root: Path, exercises: list[Exercise]) -> None:
-    """Refuse links and oversized content in the exercise folders that will be graded."""
+    """Refuse links (in any component, none followed) and oversized content in the
+    exercise folders that will be graded."""
     files = size = 0
-    for exercise in exercises:
-        folder = submission_folder(root, exercise)
-        if folder is None:
-            continue
-        for parent, dirnames, filenames in os.walk(folder):
-            for path in [Path(parent), *(Path(parent, name) for name in dirnames + filenames)]:
-                if path.is_symlink():
-                    where = path.relative_to(root).as_posix()
-                    raise UnsafeSubmission(f"{where} is a symbolic link: a submission holds plain files and folders.")
-            files += len(filenames)
-            size += sum(Path(parent, name).lstat().st_size for name in filenames)
+    try:
+        for exercise in exercises:
+            folder = submission_folder(root, exercise)
+            if folder is not None:
+                more, larger = nofollow.check_tree(root, folder.name)
+                files, size = files + more, size + larger
+    except nofollow.UnsafePath as exc:
+        raise UnsafeSubmission(str(exc)) from None
     _check_limits(files, size)
 
 

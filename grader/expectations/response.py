@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 from urllib.parse import unquote, urljoin, urlsplit
 
+from werkzeug.exceptions import default_exceptions
+
 from grader.client import Response
 from grader.errors import CheckFailure
 from grader.expectations.display import exchange, json_text, methods, quote
@@ -23,17 +25,31 @@ class ResponseExpectation:
 
     def __init__(self, response: Response) -> None:
         self.response = response
-        self.earlier: tuple[Response, ...] = ()
+        # What the app answered before, from every client: a failure tells the whole
+        # story, ending with the request that went wrong (state carries over between
+        # requests: sessions, counters, a store of notes).
+        self.earlier: tuple[Response, ...] = response.story
+        self.earlier_cut = response.story_cut
+        self.changes: tuple[str, ...] = ()
+
+    def noting(self, *changes: str) -> ResponseExpectation:
+        """Say, if a check fails, what the check changed that the learner cannot see.
+
+        A constant set in the learner's module, a template replaced: the learner reads
+        it before the request, in plain words, and knows their file was not edited.
+
+        >>> expect(response).noting("The grader set ITEMS = ['<'] in your module first.")
+        """
+        self.changes = changes
+        return self
 
     def after(self, *earlier: Response) -> ResponseExpectation:
-        """Show the ``earlier`` responses, numbered, before this request if a check fails.
-
-        For state that carries over between requests (sessions, counters, ``g``):
-        the learner sees the whole story, ending with the request that went wrong.
+        """Tell only the ``earlier`` responses before this request if a check fails,
+        instead of everything the app answered before it (see :attr:`Response.story`).
 
         >>> expect(third).after(first, second).body("Visits: 3")
         """
-        self.earlier = earlier
+        self.earlier, self.earlier_cut = earlier, 0
         return self
 
     # -- status
@@ -45,6 +61,7 @@ class ResponseExpectation:
             self.fail(
                 f"{self._request_line} answered {self.response.status}, expected status {wanted}.",
                 expected=f"status {wanted}",
+                reason=self._status_reason(),
             )
         return self
 
@@ -53,7 +70,7 @@ class ResponseExpectation:
     def body(self, text: str) -> ResponseExpectation:
         """The body is exactly ``text``."""
         if self.response.text != text:
-            self.fail(f"{self._request_line} answered with a different body.", expected=quote(text))
+            self.fail(f"{self._request_line} answered with a different body.", expected=quote(text), reason="body")
         return self
 
     def html(self, text: str) -> ResponseExpectation:
@@ -62,6 +79,7 @@ class ResponseExpectation:
             self.fail(
                 f"{self._request_line} answered with a different body.",
                 expected=quote(text) + " (compared after decoding HTML entities)",
+                reason="body",
             )
         return self
 
@@ -72,6 +90,7 @@ class ResponseExpectation:
             self.fail(
                 f"{self._request_line} answered without {quote(fragment)} in its body.",
                 expected=f"a body containing {quote(fragment)}",
+                reason="body",
             )
         return self
 
@@ -82,7 +101,9 @@ class ResponseExpectation:
     def empty(self) -> ResponseExpectation:
         """The body is empty (as for HEAD, 204 and 304)."""
         if self.response.data:
-            self.fail(f"{self._request_line} should answer with an empty body.", expected="an empty body")
+            self.fail(
+                f"{self._request_line} should answer with an empty body.", expected="an empty body", reason="body"
+            )
         return self
 
     def escaped(self, value: str, prefix: str = "", suffix: str = "") -> ResponseExpectation:
@@ -97,12 +118,14 @@ class ResponseExpectation:
             self.fail(
                 f"{self._request_line} answered with a different body.",
                 expected=quote(prefix + html.escape(value, quote=False) + suffix),
+                reason="body",
             )
         if "<" in inner or ">" in inner or html.unescape(inner) != value:
             self.fail(
                 f"{self._request_line} put {quote(value)} into the page without HTML-escaping it.",
                 expected=quote(prefix + html.escape(value, quote=False) + suffix)
                 + "\n(escape what the user sent: markupsafe.escape(value) or html.escape(value))",
+                reason="escape",
             )
         return self
 
@@ -122,16 +145,20 @@ class ResponseExpectation:
                 f"{self._request_line} answered a page without a {start_tag(tag, wanted)} element"
                 + (f" (it has {seen})." if seen else "."),
                 expected=f"a {start_tag(tag, wanted)} element (other attributes allowed)",
+                reason="body",
             )
         return self
 
     # -- headers
 
     def mimetype(self, mimetype: str) -> ResponseExpectation:
+        """The Content-Type is ``mimetype`` (any charset): only where the README states a type."""
         if self.response.mimetype != mimetype:
             self.fail(
                 f"{self._request_line} answered with Content-Type {self.response.content_type!r}, expected {mimetype}.",
                 expected=f"Content-Type: {mimetype}",
+                reason="content_type",
+                hint=CONTENT_TYPE_HINTS.get(mimetype, ""),
             )
         return self
 
@@ -142,11 +169,13 @@ class ResponseExpectation:
             self.fail(
                 f"{self._request_line} answered without a {name} header.",
                 expected=f"{name}: {value}" if isinstance(value, str) else f"a {name} header",
+                reason="header",
             )
         if value is not None and not (value(actual) if callable(value) else actual == value):
             self.fail(
                 f"{self._request_line} answered with {name}: {actual!r}.",
                 expected=f"{name}: {value}" if isinstance(value, str) else f"another {name} header",
+                reason="header",
             )
         return self
 
@@ -160,6 +189,7 @@ class ResponseExpectation:
                 f"{self._request_line} answered with Allow {methods(actual)}"
                 + (f", missing {methods(missing)}." if missing else "."),
                 expected=("Allow " if exact else "Allow including ") + methods(wanted),
+                reason="header",
             )
         return self
 
@@ -172,6 +202,7 @@ class ResponseExpectation:
             self.fail(
                 f"{self._request_line} did not set the cookie {name}={value} (it sent {actual}).",
                 expected=f"Set-Cookie: {name}={value}; ...",
+                reason="header",
             )
         return self
 
@@ -185,7 +216,11 @@ class ResponseExpectation:
         actual = self.response.location or ""
         base = self.response.request.path
         if not actual:
-            self.fail(f"{self._request_line} answered without a Location header.", expected=f"Location: {location}")
+            self.fail(
+                f"{self._request_line} answered without a Location header.",
+                expected=f"Location: {location}",
+                reason="location",
+            )
         if _target(base, actual) != _target(base, location):
             _, _, path, query, fragment = _target(base, actual)
             leads = [f"the path {path!r}"] + [
@@ -200,6 +235,7 @@ class ResponseExpectation:
                     else "."
                 ),
                 expected=f"Location: {location}",
+                reason="location",
             )
         return self
 
@@ -218,29 +254,47 @@ class ResponseExpectation:
                 f"{self._request_line} did not answer JSON (Content-Type {self.response.content_type!r}).",
                 expected="Content-Type: application/json"
                 + (f" with body {json_text(value)}" if value is not ... else f", {describe}" if describe else ""),
+                reason="content_type",
+                hint=CONTENT_TYPE_HINTS["application/json"],
             )
         try:
             data = self.response.get_json()
         except ValueError:
-            self.fail(f"{self._request_line} answered a body that is not valid JSON.", expected="valid JSON")
+            self.fail(
+                f"{self._request_line} answered a body that is not valid JSON.", expected="valid JSON", reason="json"
+            )
         if value is not ... and data != value:
-            self.fail(f"{self._request_line} answered different JSON.", expected=json_text(value))
+            self.fail(f"{self._request_line} answered different JSON.", expected=json_text(value), reason="json")
         if where is not None and not where(data):
-            self.fail(f"{self._request_line} answered different JSON.", expected=describe or "other JSON")
+            self.fail(
+                f"{self._request_line} answered different JSON.", expected=describe or "other JSON", reason="json"
+            )
         return self
 
     # -- failing
 
-    def fail(self, summary: str, *, expected: str) -> NoReturn:
-        """Raise a CheckFailure describing this response."""
+    def fail(self, summary: str, *, expected: str, reason: str = "", hint: str = "") -> NoReturn:
+        """Raise a CheckFailure describing this response; ``reason`` and ``hint`` as in
+        :class:`~grader.errors.CheckFailure` (a crash is always the reason ``raised``)."""
+        traceback = (self.response.error or {}).get("traceback")
         raise CheckFailure(
             summary,
             request=self._story(),
             expected=expected,
             actual=self._actual(),
-            learner_traceback=(self.response.error or {}).get("traceback"),
+            learner_traceback=traceback,
             reproduce=curl_commands(self.response.request),
+            reason="raised" if traceback else reason,
+            hint="" if traceback else hint,
         )
+
+    def _status_reason(self) -> str:
+        """``route`` for Flask's own 404 or 405 page (no view matched), else ``status``."""
+        response = self.response
+        error = default_exceptions.get(response.status_code)
+        if response.status_code in (404, 405) and error is not None and response.text == error().get_body():
+            return "route"
+        return "status"
 
     @property
     def _request_line(self) -> str:
@@ -248,7 +302,11 @@ class ResponseExpectation:
         return f"{request.method} {request.url}"
 
     def _story(self) -> str:
-        """The request, after the numbered earlier steps (naming clients when several)."""
+        """What the check changed, then the request after the numbered earlier steps
+        (naming clients when several)."""
+        return "\n".join([*self.changes, self._steps()])
+
+    def _steps(self) -> str:
         steps = (*self.earlier, self.response)
         if len(steps) == 1:
             return str(self.response.request)
@@ -259,8 +317,10 @@ class ResponseExpectation:
         def who(step: Response) -> str:
             return f"client {letters[step.request.client]}: " if len(letters) > 1 else ""
 
-        lines = [f"{number}. {who(step)}{exchange(step)}" for number, step in enumerate(self.earlier, 1)]
-        lines.append(f"{len(steps)}. {who(self.response)}{self.response.request}")
+        first = self.earlier_cut + 1
+        lines = [f"({self.earlier_cut} earlier requests not shown)"] if self.earlier_cut else []
+        lines += [f"{number}. {who(step)}{exchange(step)}" for number, step in enumerate(self.earlier, first)]
+        lines.append(f"{first + len(self.earlier)}. {who(self.response)}{self.response.request}")
         return "\n".join(lines)
 
     def _actual(self) -> str:
@@ -270,6 +330,17 @@ class ResponseExpectation:
         lines += [f"{key}: {value}" for key, value in response.headers.items() if key in shown]
         lines.append(f"body {quote(response.text)}" if response.data else "empty body")
         return "\n".join(lines)
+
+
+#: The hint for a Content-Type other than the contract's, by the type the contract states.
+CONTENT_TYPE_HINTS = {
+    "text/html": "Flask sends a string returned from a view as text/html: return the text itself, "
+    "not a Response with another mimetype.",
+    "text/plain": "Flask sends a returned string as text/html; for plain text return a Response "
+    "whose mimetype is text/plain, as the README shows.",
+    "application/json": "Return a dict or a list (or the result of jsonify) and Flask sends "
+    "application/json; a string that looks like JSON is still sent as text/html.",
+}
 
 
 def _letter(index: int) -> str:

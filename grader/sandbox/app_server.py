@@ -1,8 +1,8 @@
 """The app server: the part of a worker that loads one learner module and serves the
 judge's requests with the real Flask test client, in production mode (``testing`` off).
 
-Nothing here trusts the learner: every reply is plain JSON, and the judge checks
-what it receives.
+Nothing here trusts the learner: every reply is a message of :mod:`grader.sandbox.protocol`,
+which the judge checks as it decodes it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import socket
 import sys
 import traceback
 import types
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,24 @@ import flask
 import werkzeug.serving
 
 from grader.sandbox import protocol
+from grader.sandbox.protocol import (
+    AppLoaded,
+    AppNotLoaded,
+    AppState,
+    Assign,
+    BodyTooLarge,
+    Call,
+    DescribeApp,
+    Done,
+    LearnerError,
+    Missing,
+    Raised,
+    Request,
+    Response,
+    StartWorker,
+    UrlFor,
+    Value,
+)
 
 
 @dataclass
@@ -65,7 +82,7 @@ class RunRecorder:
                 }
             )
 
-        flask.Flask.run = run  # type: ignore[method-assign]
+        flask.Flask.run = run  # type: ignore[method-assign, assignment]
         werkzeug.serving.run_simple = run_simple  # type: ignore[assignment]
 
 
@@ -82,14 +99,14 @@ class LoadError(Exception):
 class AppServer:
     """Loads one learner module and answers the judge's messages."""
 
-    def __init__(self, spec: dict[str, Any], sock: socket.socket) -> None:
+    def __init__(self, spec: StartWorker, sock: socket.socket) -> None:
         self.spec = spec
         self.sock = sock
-        self.root = str(Path(spec["workdir"]).resolve())
+        self.root = str(Path(spec.workdir).resolve())
         self.recorder = RunRecorder()
         self.clients: dict[int, flask.testing.FlaskClient] = {}
         self.request_errors: list[BaseException] = []
-        self.module_name = "__main__" if spec["mode"] == "main" else spec.get("module_name", "app")
+        self.module_name = "__main__" if spec.mode == "main" else spec.module_name
         self.app: flask.Flask | None = None
 
     def run(self) -> None:
@@ -99,19 +116,16 @@ class AppServer:
         try:
             self.app = self._load()
         except LoadError as exc:
-            protocol.send(
-                self.sock,
-                {"ok": False, "kind": exc.kind, "message": exc.message, "traceback": exc.traceback_text},
-            )
+            protocol.send(self.sock, AppNotLoaded(exc.kind, exc.message, exc.traceback_text))
             return
         flask.got_request_exception.connect(self._on_request_exception, self.app, weak=False)
-        protocol.send(self.sock, {"ok": True, "snapshot": self.snapshot()})
+        protocol.send(self.sock, AppLoaded(self.snapshot()))
         self._serve()
 
     # -- loading
 
     def _load(self) -> flask.Flask:
-        path = Path(self.root) / self.spec.get("filename", "app.py")
+        path = Path(self.root) / self.spec.filename
         if path.is_symlink() and not path.exists():
             raise LoadError(
                 "missing",
@@ -141,7 +155,7 @@ class AppServer:
         return self._find_app(namespace, path.name)
 
     def _execute(self, path: Path) -> dict[str, Any]:
-        if self.spec["mode"] == "main":
+        if self.spec.mode == "main":
             return runpy.run_path(str(path), run_name="__main__")
         spec = importlib.util.spec_from_file_location(self.module_name, path)
         assert spec is not None and spec.loader is not None
@@ -175,122 +189,111 @@ class AppServer:
 
     # -- serving
 
-    def handlers(self) -> dict[str, Callable[[dict[str, Any]], dict[str, Any]]]:
-        """The judge's operations by name (the benchmark's floor calls them in-process)."""
-        return {
-            "request": self._request,
-            "snapshot": lambda _message: {"snapshot": self.snapshot()},
-            "url_for": self._url_for,
-            "call": self._call,
-            "assign": self._assign,
-        }
+    def handle(self, message: Any) -> Any:
+        """The reply to one of the judge's operations (the benchmark's floor calls this in-process)."""
+        if isinstance(message, Request):
+            return self._request(message)
+        if isinstance(message, DescribeApp):
+            return AppState(self.snapshot())
+        if isinstance(message, UrlFor):
+            return self._url_for(message)
+        if isinstance(message, Call):
+            return self._call(message)
+        assert isinstance(message, Assign)
+        return self._assign(message)
 
     def _serve(self) -> None:
-        handlers = self.handlers()
         while True:
             try:
-                message = protocol.recv(self.sock)
+                message = protocol.recv(self.sock, *protocol.OPERATIONS)
             except protocol.ConnectionClosed:
                 return
-            handler = handlers.get(message.get("op"))
-            if handler is None:
-                reply = {"protocol_error": f"unknown op {message.get('op')!r}"}
-            else:
-                reply = handler(message)
-            protocol.send(self.sock, reply)
+            protocol.send(self.sock, self.handle(message))
 
-    def _request(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _request(self, message: Request) -> Response | BodyTooLarge:
         assert self.app is not None
-        client = self.clients.get(message.get("client", 0))
+        client = self.clients.get(message.client)
         if client is None:
-            client = self.clients[message.get("client", 0)] = self.app.test_client()
+            client = self.clients[message.client] = self.app.test_client()
         kwargs: dict[str, Any] = {
-            "method": message.get("method", "GET"),
-            "headers": message.get("headers") or [],
-            "follow_redirects": bool(message.get("follow_redirects")),
+            "method": message.method,
+            "headers": list(message.headers),
+            "follow_redirects": message.follow_redirects,
         }
-        if message.get("query_string") is not None:
-            kwargs["query_string"] = message["query_string"]
-        if "json" in message:
-            kwargs["json"] = message["json"]
-        if "data" in message:
-            data = message["data"]
-            kwargs["data"] = protocol.decode_bytes(data) if isinstance(data, dict) and "b64" in data else data
-        if message.get("content_type"):
-            kwargs["content_type"] = message["content_type"]
+        if message.query_string is not None:
+            kwargs["query_string"] = message.query_string
+        if message.send_json:
+            kwargs["json"] = message.json
+        if message.data is not None:
+            kwargs["data"] = message.data
+        elif message.form is not None:
+            kwargs["data"] = message.form
+        if message.content_type:
+            kwargs["content_type"] = message.content_type
 
         self.request_errors.clear()
         try:
-            response = client.open(message.get("path", "/"), **kwargs)
+            response = client.open(message.path, **kwargs)
             body = _read_body(response, protocol.MAX_BODY)
             response.close()
         except BaseException as exc:  # noqa: BLE001 - an exception that escaped Flask
             # With debug on, or for SystemExit, the exception leaves Flask; a real
             # server would answer 500, so the judge sees that plus the traceback.
-            return {
-                "status": "500 INTERNAL SERVER ERROR",
-                "status_code": 500,
-                "headers": [],
-                "body": protocol.encode_bytes(b""),
-                "error": self._error(exc),
-                "escaped": True,
-            }
+            return Response("500 INTERNAL SERVER ERROR", 500, (), b"", self._error(exc), escaped=True)
         if body is None:
-            return {"too_large": protocol.MAX_BODY}
-        error = self._error(self.request_errors[0]) if self.request_errors else None
-        return {
-            "status": response.status,
-            "status_code": response.status_code,
-            "headers": [[key, value] for key, value in response.headers.items()],
-            "body": protocol.encode_bytes(body),
-            "error": error,
-        }
+            return BodyTooLarge(protocol.MAX_BODY)
+        return Response(
+            response.status,
+            response.status_code,
+            tuple(response.headers.items()),
+            body,
+            self._error(self.request_errors[0]) if self.request_errors else None,
+        )
 
     def _on_request_exception(self, sender: Any, exception: BaseException, **extra: Any) -> None:
         self.request_errors.append(exception)
 
-    def _url_for(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _url_for(self, message: UrlFor) -> Value | Raised:
         assert self.app is not None
         try:
             with self.app.test_request_context():
-                url = flask.url_for(message["endpoint"], **(message.get("values") or {}))
+                url = flask.url_for(message.endpoint, **message.values)
         except BaseException as exc:  # noqa: BLE001
-            return {"ok": False, "error": self._error(exc)}
-        return {"ok": True, "url": url}
+            return Raised(self._error(exc))
+        return Value(url)
 
-    def _call(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _call(self, message: Call) -> Value | Raised | Missing:
         """Call a module-level function of the learner inside a request context."""
         assert self.app is not None
         module = sys.modules.get(self.module_name)
-        function = getattr(module, message["name"], None) if module else None
+        function = getattr(module, message.name, None) if module else None
         if not callable(function):
-            return {"ok": False, "missing": True}
+            return Missing()
         context_app = self.app
-        if message.get("other_app_config") is not None:
+        if message.other_app_config is not None:
             # A bare app of the judge's, to tell code that reads current_app from
             # code that reads the module's own `app`.
             context_app = flask.Flask("other_app", static_folder=None)
-            context_app.config.update(message["other_app_config"])
+            context_app.config.update(message.other_app_config)
         try:
-            with context_app.test_request_context(message.get("path", "/")):
-                value = function(*(message.get("args") or []), **(message.get("kwargs") or {}))
+            with context_app.test_request_context(message.path):
+                value = function(*message.args, **message.kwargs)
         except BaseException as exc:  # noqa: BLE001
-            return {"ok": False, "error": self._error(exc)}
-        return {"ok": True, "value": _jsonable(value)}
+            return Raised(self._error(exc))
+        return Value(_jsonable(value))
 
-    def _assign(self, message: dict[str, Any]) -> dict[str, Any]:
+    def _assign(self, message: Assign) -> Done | Missing:
         """Give the learner's module-level variable a new value (a list is refilled in place,
         so names that share it, such as a Jinja global, see the change too)."""
         module = sys.modules.get(self.module_name)
-        name = message["name"]
-        if module is None or not hasattr(module, name):
-            return {"ok": False, "missing": True}
-        current = getattr(module, name)
-        if isinstance(current, list) and isinstance(message["value"], list):
-            current[:] = message["value"]
+        if module is None or not hasattr(module, message.name):
+            return Missing()
+        current = getattr(module, message.name)
+        if isinstance(current, list) and isinstance(message.value, list):
+            current[:] = message.value
         else:
-            setattr(module, name, message["value"])
-        return {"ok": True}
+            setattr(module, message.name, message.value)
+        return Done()
 
     # -- describing
 
@@ -336,12 +339,8 @@ class AppServer:
             "run_calls": list(self.recorder.calls),
         }
 
-    def _error(self, exc: BaseException) -> dict[str, str]:
-        return {
-            "type": type(exc).__name__,
-            "message": _safe_str(exc),
-            "traceback": self._format_exception(exc),
-        }
+    def _error(self, exc: BaseException) -> LearnerError:
+        return LearnerError(type(exc).__name__, _safe_str(exc), self._format_exception(exc))
 
     def _format_exception(self, exc: BaseException) -> str:
         """The traceback as the learner should see it: only frames of their files."""

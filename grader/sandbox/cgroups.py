@@ -11,6 +11,8 @@ from pathlib import Path
 from grader.sandbox.policy import Limits
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+#: The cgroup layers, each a controller's limit on all workers of one submission.
+LAYERS = ("pids-cgroup", "memory-cgroup")
 _CGROUP_FILES = {  # layer: (cgroup v1 controller, limit file, Limits field)
     "pids-cgroup": ("pids", "pids.max", "submission_processes"),
     "memory-cgroup": ("memory", "memory.limit_in_bytes", "submission_memory"),

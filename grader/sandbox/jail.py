@@ -1,8 +1,10 @@
 """The layers a freshly forked worker applies to itself before learner code runs:
-a private root, resource limits, its own uid."""
+a private root (or Landlock), resource limits, its own uid (or, in a user namespace,
+no capabilities), and last the system-call filter."""
 
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import shutil
@@ -13,9 +15,12 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from grader.sandbox import landlock, nofollow, seccomp, uids
 from grader.sandbox.linux import (
     CLONE_NEWIPC,
+    CLONE_NEWNET,
     CLONE_NEWNS,
+    KEYCTL_JOIN_SESSION_KEYRING,
     MS_BIND,
     MS_NODEV,
     MS_NOSUID,
@@ -23,16 +28,17 @@ from grader.sandbox.linux import (
     MS_RDONLY,
     MS_REC,
     MS_REMOUNT,
+    PR_SET_DUMPABLE,
     PR_SET_NO_NEW_PRIVS,
+    available,
+    drop_capabilities,
+    keyctl,
     mount,
     prctl,
     unshare,
 )
 from grader.sandbox.policy import reason
-from grader.sandbox.protocol import Config
-
-#: A worker runs as ``UID_BASE + its pid``: unique among live workers, no one else's.
-UID_BASE = 0x40000000
+from grader.sandbox.protocol import ZygoteConfig
 
 
 class IsolationError(Exception):
@@ -43,11 +49,6 @@ class FilesTooLarge(Exception):
     """The files to copy into a worker's folder exceed its disk."""
 
 
-def worker_uid(pid: int) -> int:
-    """The uid of the worker whose pid (as the judge sees it) is ``pid``."""
-    return UID_BASE + pid
-
-
 class Jail:
     """Applies layers to the calling process, a freshly forked worker that is still root.
 
@@ -55,29 +56,53 @@ class Jail:
     runs. Not strict (the probe): a failing layer is noted in ``failures`` and skipped.
     """
 
-    def __init__(self, config: Config, layers: Iterable[str], strict: bool = True) -> None:
+    def __init__(self, config: ZygoteConfig, layers: Iterable[str], strict: bool = True) -> None:
         self.config = config
         self.limits = config.limits
         self.active = set(layers)
+        if "user-namespace" in self.active:
+            self.active.discard("uid")  # the namespace maps one uid: ours
+        if "mount-namespace" in self.active:
+            self.active.discard("landlock")  # the private root keeps every other file out
         self.strict = strict
         self.failures: dict[str, str] = {}
         self.timings: dict[str, float] = {}  # seconds each layer took to apply (benchmarks)
 
-    def enter(self, workdir: Path, files: Iterable[tuple[str, str]], keep_fds: Iterable[int]) -> int:
+    def enter(
+        self, workdir: Path, files: Iterable[tuple[str, str]], keep_fds: Iterable[int], uid: int | None = None
+    ) -> int:
         """Apply the layers, leaving the process in ``workdir`` (holding copies of
-        ``files``) as the worker's uid; returns that uid."""
-        uid = worker_uid(_global_pid())
+        ``files``) as the worker's ``uid`` (from :func:`grader.sandbox.uids.allocate`;
+        one is allocated when None); returns that uid."""
+        uid = uids.allocate() if uid is None else uid
         _be_killed_first()
         if not self._step("mount-namespace", lambda: self._private_root(workdir, files, uid)):
             workdir.mkdir(parents=True, exist_ok=True)
             copy_files(files, workdir, self.limits.disk // 2)
-            if "uid" in self.active:
-                os.chown(workdir, uid, uid)
+            self._step("uid", lambda: os.chown(workdir, uid, uid))  # refused to a plain user
         _close_fds_except(keep_fds)
         self._step("rlimits", self._set_rlimits)
         os.chdir(workdir)
+        _own_session_keyring()
+        self._step("network-namespace", _own_network)
         self._step("uid", lambda: _drop_privileges(uid, workdir))
+        # Give up the namespace's capabilities (used to build the root), and become
+        # undumpable: our uid is the judge's, yet nothing of ours, /proc/self/environ
+        # (the judge's environment) included, is readable or traceable by that uid.
+        self._step("user-namespace", lambda: (drop_capabilities(), prctl(PR_SET_DUMPABLE, 0)))
+        self._step("landlock", lambda: self._landlock(workdir))
+        self._step("seccomp", self._filter)
         return uid
+
+    def _landlock(self, workdir: Path) -> None:
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        devices = [f"/dev/{name}" for name in ("null", "zero", "full", "random", "urandom")]
+        landlock.restrict(readonly_paths(self.config.grader_dir), [str(workdir), *devices])
+
+    def _filter(self) -> None:
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        # IP sockets reach nothing in the network namespace; without one, they are refused.
+        seccomp.Filter(inet_sockets="network-namespace" in self.active).install()
 
     def _step(self, layer: str, action: Callable[[], None]) -> bool:
         if layer not in self.active:
@@ -132,8 +157,15 @@ class Jail:
         os.chmod(f"{root}/tmp", 0o1777)
         inside = Path(root + str(workdir))
         inside.mkdir(parents=True)
+        # The folders on the way to the worker's (its full path, as outside) are only a
+        # path: nobody may write there, the worker's own uid in a user namespace included.
+        for folder in inside.parents:
+            if str(folder) in (root, f"{root}/tmp") or not str(folder).startswith(root):
+                break
+            os.chmod(folder, 0o555)
         copy_files(files, inside, self.limits.disk // 2)
-        os.chown(inside, uid, uid)
+        if "uid" in self.active:
+            os.chown(inside, uid, uid)
         # chroot, not pivot_root: the machine's files stay mounted in this namespace but
         # out of reach, since leaving a chroot takes CAP_SYS_CHROOT, which the uid layer
         # removes, and a chrooted process may not create a user namespace to regain it.
@@ -146,6 +178,7 @@ def readonly_paths(grader_dir: str) -> list[str]:
     """Host paths a worker sees, read-only: the interpreter, libraries, the grader package."""
     import site
 
+    course = os.path.dirname(os.path.normpath(grader_dir))
     candidates = [
         sys.prefix,
         sys.base_prefix,
@@ -164,6 +197,13 @@ def readonly_paths(grader_dir: str) -> list[str]:
         "/etc/localtime",
         "/usr/share/zoneinfo",
         grader_dir,
+        # Where the interpreter imports from (a .pth file may add folders), but never the
+        # course holding the grader package, nor a folder above it.
+        *(
+            path
+            for path in sys.path
+            if os.path.isabs(path) and not (course + "/").startswith(os.path.normpath(path).rstrip("/") + "/")
+        ),
     ]
     chosen: list[str] = []
     for path in sorted({os.path.normpath(p) for p in candidates if os.path.lexists(p)}):
@@ -183,7 +223,17 @@ def _bind(source: str, target: str, readonly: bool) -> None:
         Path(target).touch()
     mount(source, target, None, MS_BIND)
     if readonly:  # a bind mount takes its flags from a second call
-        mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        mount(None, target, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | _locked_flags(source))
+
+
+def _locked_flags(path: str) -> int:
+    """The flags of the mount holding ``path`` that a user namespace may not clear
+    (noexec, atime): a remount without them is refused there."""
+    flags = os.statvfs(path).f_flag
+    return sum(mount_flag for st_flag, mount_flag in _LOCKED if flags & st_flag)
+
+
+_LOCKED = ((os.ST_NOEXEC, 8), (os.ST_NOATIME, 1024), (os.ST_NODIRATIME, 2048), (os.ST_RELATIME, 1 << 21))
 
 
 def copy_files(files: Iterable[tuple[str, str]], folder: Path, budget: int) -> None:
@@ -208,13 +258,10 @@ def _copy(source: Path, target: Path, remaining: list[int]) -> None:
         remaining[0] -= info.st_size
         if remaining[0] < 0:
             raise FilesTooLarge(source.name)
-        with open(source, "rb", opener=_open_no_follow) as src, open(target, "xb") as dst:
+        # No component may be a link: the judge checked the paths, and one swapped in since is refused.
+        with open(source, "rb", opener=nofollow.open_absolute) as src, open(target, "xb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
     # Anything else (a pipe, a socket, a device) is left out.
-
-
-def _open_no_follow(path: str, flags: int) -> int:
-    return os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK)
 
 
 def _global_pid() -> int:
@@ -224,6 +271,26 @@ def _global_pid() -> int:
         return int(os.readlink("/proc/self"))
     except (OSError, ValueError):
         return os.getpid()
+
+
+def _own_network() -> None:
+    """A network namespace of the worker's own, inside the zygote's (which has none to
+    reach either): abstract Unix sockets live in a network namespace, so one check's
+    app can no longer reach another's through them. Costs about a millisecond."""
+    unshare(CLONE_NEWNET)
+
+
+def _own_session_keyring() -> None:
+    """Join a new, empty session keyring: the grader's (an ssh or PAM session's, with
+    an instructor's keys) is then out of reach, and so are notes an earlier worker
+    left in its own. (A worker's user keyring goes with its uid, never reused while
+    keys of it live: :mod:`grader.sandbox.uids`.) Where keyctl is refused (a seccomp
+    filter, as in Docker) the keyrings are out of reach anyway."""
+    try:
+        keyctl(KEYCTL_JOIN_SESSION_KEYRING, None)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSYS, errno.EPERM, errno.EACCES):
+            raise
 
 
 def _be_killed_first() -> None:
@@ -245,6 +312,8 @@ def _close_fds_except(keep: Iterable[int]) -> None:
 
 
 def _drop_privileges(uid: int, workdir: Path) -> None:
+    if not available():  # a uid per worker is Linux's way here (macOS has no setresuid)
+        raise OSError(errno.ENOSYS, "no Linux features in this run")
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)  # a uid other than 0 has no capabilities left

@@ -11,17 +11,26 @@ import socket
 from pathlib import Path
 from typing import Any
 
+from grader.sandbox import landlock
 from grader.sandbox.cgroups import CGROUP_ROOT
 from grader.sandbox.jail import Jail, readonly_paths
-from grader.sandbox.linux import fork_into_new_pid_namespace
+from grader.sandbox.linux import fork_into_new_pid_namespace, fork_through_intermediate
 from grader.sandbox.policy import LAYERS, Layer, MiB, reason
-from grader.sandbox.protocol import Config
+from grader.sandbox.protocol import ZygoteConfig
 
 #: The layers the probe applies in its child; the zygote applies the others to itself.
-PROBED = ("pid-namespace", "mount-namespace", "rlimits", "uid")
+PROBED = ("pid-namespace", "mount-namespace", "rlimits", "uid", "seccomp", "landlock")
+#: What a layer that is not needed says, by the layer that makes it so.
+NOT_NEEDED = {
+    "uid": (
+        "user-namespace",
+        "not used: the user namespace maps the grader's uid alone; the namespaces isolate workers",
+    ),
+    "landlock": ("mount-namespace", "not needed: the private root keeps every other file out"),
+}
 
 
-def probe(config: Config, known: dict[str, Layer]) -> dict[str, Layer]:
+def probe(config: ZygoteConfig, known: dict[str, Layer]) -> dict[str, Layer]:
     """Which layers work here: a throwaway child applies them as a worker would, then
     checks the effect of each, and of the ``known`` layers the zygote applied itself.
 
@@ -29,16 +38,18 @@ def probe(config: Config, known: dict[str, Layer]) -> dict[str, Layer]:
     namespace shows it), so when one fails the others are probed again without it.
     """
     layers = {name: known.get(name) or Layer(name) for name in LAYERS}
+    applied = [name for name, layer in known.items() if layer.active]
     wanted = []
     for name in PROBED:
         if name in config.disable:
             layers[name].detail = "disabled for this run"
-        else:
+        elif name == "uid" and "user-namespace" in applied:
+            layers[name].detail = NOT_NEEDED[name][1]
+        elif name != "landlock":  # probed only where there is no private root (below)
             wanted.append(name)
-    applied = [name for name, layer in known.items() if layer.active]
     for _ in PROBED:
         found = _probe_once(config, wanted, applied)
-        for name in [*wanted, *applied]:
+        for name in [*wanted, *(name for name in applied if name in found or "probe" in found)]:
             layers[name].active, layers[name].detail = found.get(name) or found.get(
                 "probe", (False, "the probe reported nothing")
             )
@@ -46,20 +57,31 @@ def probe(config: Config, known: dict[str, Layer]) -> dict[str, Layer]:
         if not failed:
             break
         wanted = [name for name in wanted if name not in failed]
+    if "landlock" not in config.disable:
+        if layers["mount-namespace"].active:
+            layers["landlock"].detail = NOT_NEEDED["landlock"][1]
+        else:
+            found = _probe_once(config, [*wanted, "landlock"], applied)
+            layers["landlock"].active, layers["landlock"].detail = found.get("landlock") or found.get(
+                "probe", (False, "the probe reported nothing")
+            )
     return layers
 
 
-def _probe_once(config: Config, wanted: list[str], applied: list[str]) -> dict[str, Any]:
+def _probe_once(config: ZygoteConfig, wanted: list[str], applied: list[str]) -> dict[str, Any]:
     found: dict[str, Any] = {}
     read, write = os.pipe()
     pid = None
     if "pid-namespace" in wanted:
         try:
-            own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
-            try:
-                pid = fork_into_new_pid_namespace(own_pid_ns)
-            finally:
-                os.close(own_pid_ns)
+            if "user-namespace" in applied:
+                pid = fork_through_intermediate()
+            else:
+                own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+                try:
+                    pid = fork_into_new_pid_namespace(own_pid_ns)
+                finally:
+                    os.close(own_pid_ns)
         except OSError as exc:
             found["pid-namespace"] = (False, reason(exc))
             wanted = [name for name in wanted if name != "pid-namespace"]
@@ -76,11 +98,15 @@ def _probe_once(config: Config, wanted: list[str], applied: list[str]) -> dict[s
     os.close(write)
     with os.fdopen(read, "rb") as pipe:
         raw = pipe.read()
-    os.waitpid(pid, 0)
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass  # not ours to wait for: inherited by a subreaper, or by init
+
     return {**json.loads(raw or b"{}"), **found}
 
 
-def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd: int) -> dict[str, Any]:
+def _probe_child(config: ZygoteConfig, wanted: list[str], applied: list[str], keep_fd: int) -> dict[str, Any]:
     limits = config.limits
     found: dict[str, Any] = {}
     for name in ("pids-cgroup", "memory-cgroup"):  # checked first: /proc/self/cgroup goes with the root
@@ -97,7 +123,7 @@ def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd:
                 if ok
                 else f"joining {config.cgroups[name]} had no effect",
             )
-    jail = Jail(config, [name for name in wanted if name != "pid-namespace"], strict=False)
+    jail = Jail(config, [*(name for name in wanted if name != "pid-namespace"), *applied], strict=False)
     uid = jail.enter(Path(config.scratch, "probe"), [], [keep_fd])
     for name, why in jail.failures.items():
         found[name] = (False, why)
@@ -113,7 +139,7 @@ def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd:
         ok, what = _loopback_unreachable()
         found["network-namespace"] = (
             ok,
-            "shared by a submission's workers: no network, not even 127.0.0.1" if ok else what,
+            "one per worker: no network, not even 127.0.0.1, and no other worker's abstract sockets" if ok else what,
         )
     if "mount-namespace" in jail.active:
         visible = sorted(os.listdir("/"))
@@ -139,6 +165,33 @@ def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd:
             if ok
             else "setrlimit had no effect",
         )
+    if "user-namespace" in applied:
+        ok = _no_capabilities()
+        found["user-namespace"] = (ok, _USERNS_DETAIL if ok else "capabilities are left after dropping them")
+    if "seccomp" in jail.active:
+        ok, what = _filter_refuses()
+        found["seccomp"] = (
+            ok,
+            "a deny-list: ptrace, process_vm_*, keyctl, bpf, userfaultfd, io_uring, perf_event_open, "
+            "namespaces and mounts, netlink, packet, raw and Unix sockets"
+            + ("" if "network-namespace" in applied else ", IP sockets")
+            + " refused"
+            if ok
+            else what,
+        )
+    if "landlock" in jail.active:
+        try:
+            os.listdir("/")
+            ok, what = False, "/ is still readable"
+        except PermissionError:
+            ok, what = True, ""
+        found["landlock"] = (
+            ok,
+            f"Landlock ABI {landlock.abi()}: read-only interpreter and libraries, the worker's folder, "
+            "nothing else" + (", and no signal or abstract socket outside the worker" if landlock.abi() >= 6 else "")
+            if ok
+            else what,
+        )
     if "uid" in jail.active:
         ok = os.getresuid() == (uid, uid, uid)
         found["uid"] = (
@@ -155,6 +208,29 @@ def _probe_child(config: Config, wanted: list[str], applied: list[str], keep_fd:
             "can show them to it",
         )
     return found
+
+
+_USERNS_DETAIL = (
+    "the grader's own uid, alone in a namespace of its own: workers build their namespaces in it, "
+    "then give up every capability"
+)
+
+
+def _no_capabilities() -> bool:
+    with open("/proc/self/status") as status:
+        fields = dict(line.split(":\t", 1) for line in status.read().splitlines() if ":\t" in line)
+    return all(int(fields.get(name, "0").strip(), 16) == 0 for name in ("CapEff", "CapPrm", "CapBnd"))
+
+
+def _filter_refuses() -> tuple[bool, str]:
+    """The filter refuses a netlink socket, which any process may otherwise open."""
+    try:
+        socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0).close()
+    except PermissionError:
+        return True, ""
+    except OSError as exc:
+        return False, f"a netlink socket failed with {exc}, not EPERM"
+    return False, "a netlink socket could be opened"
 
 
 def _in_cgroup(folder: str) -> bool:

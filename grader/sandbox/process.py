@@ -9,7 +9,6 @@ Time is bounded per request, per module load and per check.
 
 from __future__ import annotations
 
-import json
 import os
 import select
 import shutil
@@ -25,9 +24,20 @@ from typing import Any
 
 from grader.errors import CheckTimeout, ResponseTooLarge, SandboxUnavailable, WorkerCrashed, WorkerTimeout
 from grader.sandbox import cgroups, protocol
-from grader.sandbox.jail import worker_uid
-from grader.sandbox.policy import LAYERS, Layer, Limits, MiB, Policy, missing_essentials
-from grader.sandbox.protocol import Config
+from grader.sandbox.cputime import BACKSTOP, cpu_seconds
+from grader.sandbox.policy import LAYERS, UID_BASE, Layer, Limits, MiB, Policy, missing_guarantees
+from grader.sandbox.protocol import (
+    AppLoaded,
+    AppNotLoaded,
+    BodyTooLarge,
+    Done,
+    ReapOrphans,
+    StartWorker,
+    WorkerNotStarted,
+    WorkerStarted,
+    ZygoteConfig,
+    ZygoteReady,
+)
 
 PACKAGE_PARENT = str(Path(__file__).resolve().parents[2])  # the folder holding the grader package
 
@@ -78,10 +88,15 @@ class Sandbox:
         self._spawned = 0
         self._time = TimeLimits()
         self._check_deadline: float | None = None
+        self._check_workers: list[WorkerProcess] = []
+        self._check_started = time.monotonic()
         self._scratch = Path(tempfile.mkdtemp(prefix="flask-grader-"))
         # Without a mount namespace, a worker with its own uid must reach its folder here.
         self._scratch.chmod(0o711)
-        self._cgroups, self._cgroup_problems = cgroups.create_cgroups(limits, policy.disable)
+        if policy.linux:
+            self._cgroups, self._cgroup_problems = cgroups.create_cgroups(limits, policy.disable)
+        else:
+            self._cgroups, self._cgroup_problems = {}, dict.fromkeys(cgroups.LAYERS, "no Linux features in this run")
         self._oom_kills = 0
 
     def __enter__(self) -> Sandbox:
@@ -103,16 +118,25 @@ class Sandbox:
             "HOME": str(self._scratch),
             "MALLOC_ARENA_MAX": "2",  # threads must not eat the address space limit in arenas
         }
-        config = Config(
+        config = ZygoteConfig(
             scratch=str(self._scratch),
             grader_dir=str(Path(PACKAGE_PARENT, "grader")),
             limits=self.limits,
-            disable=sorted(self.policy.disable),
+            disable=tuple(sorted(self.policy.disable)),
             cgroups=self._cgroups,
             cgroup_problems=self._cgroup_problems,
+            linux=self.policy.linux,
         )
         self._zygote = subprocess.Popen(
-            [sys.executable, "-s", "-c", _ZYGOTE_BOOT, PACKAGE_PARENT, str(theirs.fileno()), config.to_json()],
+            [
+                sys.executable,
+                "-s",
+                "-c",
+                _ZYGOTE_BOOT,
+                PACKAGE_PARENT,
+                str(theirs.fileno()),
+                protocol.encode(config).decode(),
+            ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             env=env,
@@ -130,19 +154,30 @@ class Sandbox:
         self.start()
         if self._layers is None:
             assert self._control is not None
-            found = protocol.recv(self._control, deadline=time.monotonic() + 60)["layers"]
-            self._layers = {name: Layer(**found[name]) for name in LAYERS}
+            ready = protocol.recv(self._control, ZygoteReady, deadline=time.monotonic() + 60)
+            self._layers = {name: ready.layers.get(name) or Layer(name, False, "not probed") for name in LAYERS}
         return self._layers
 
     def begin_check(self, limits: TimeLimits) -> None:
-        """A new check starts: workers spawned from now on share its deadline."""
+        """A new check starts: workers spawned from now on share its limit, counted in
+        their CPU time together, and its wall-clock backstop."""
         self._time = limits
-        self._check_deadline = time.monotonic() + limits.check
+        self._check_started = time.monotonic()
+        self._check_deadline = self._check_started + limits.check * BACKSTOP
+        self._check_workers = []
+
+    def check_cpu(self) -> float:
+        """CPU seconds the workers of the current check have used; early in a check, a
+        bound that costs nothing (its wall time on every core), not the exact count."""
+        bound = (time.monotonic() - self._check_started) * (os.cpu_count() or 1)
+        if bound < self._time.check / 2:
+            return bound
+        return sum(worker.cpu_used() for worker in self._check_workers)
 
     def spawn(self, spec: WorkerSpec, load_timeout: float | None = None) -> WorkerProcess:
         """Fork a worker for ``spec`` and wait for it to load the module."""
         layers = self.layers
-        missing = missing_essentials(layers)
+        missing = missing_guarantees(layers)
         if self.policy.require and missing:
             raise SandboxUnavailable(missing)
         assert self._control is not None
@@ -151,28 +186,43 @@ class Sandbox:
         workdir = self._scratch / f"app-{self._spawned}"
         output = self._scratch / f"app-{self._spawned}.out"
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        message = {
-            "workdir": str(workdir),
-            "output": str(output),
-            "files": [[str(source), name] for source, name in spec.files],
-            "mode": spec.mode,
-            "module_name": spec.module_name,
-            "filename": spec.filename,
-        }
+        message = StartWorker(
+            workdir=str(workdir),
+            output=str(output),
+            files=tuple((str(source), name) for source, name in spec.files),
+            mode=spec.mode,
+            module_name=spec.module_name,
+            filename=spec.filename,
+        )
         try:
-            socket.send_fds(self._control, [json.dumps(message).encode()], [theirs.fileno()])
-            reply = protocol.recv(self._control, deadline=time.monotonic() + 30)
+            socket.send_fds(self._control, [protocol.encode(message)], [theirs.fileno()])
+            reply = protocol.recv(self._control, WorkerStarted, WorkerNotStarted, deadline=time.monotonic() + 30)
         finally:
             theirs.close()
-        if "pid" not in reply:
+        if isinstance(reply, WorkerNotStarted):
             ours.close()
-            raise WorkerCrashed("starting", cause=str(reply.get("error", "")))
+            raise WorkerCrashed("starting", cause=reply.error)
         active = {name for name, layer in layers.items() if layer.active}
-        worker = WorkerProcess(int(reply["pid"]), ours, workdir, output, active, self._check_deadline, self._time.check)
+        worker = WorkerProcess(reply.pid, ours, workdir, output, active, self._check_deadline, self._time.check)
+        worker.uid = reply.uid
+        worker.check_cpu = self.check_cpu
+        self._check_workers.append(worker)
         worker.on_crash = self._crash_cause
+        if not {"pid-namespace", "uid"} & active:
+            worker.on_kill = self._reap_orphans
         self._workers.append(worker)
         worker.hello = worker.exchange(None, load_timeout or self._time.load, what="importing the module")
         return worker
+
+    def _reap_orphans(self) -> None:
+        """Have the zygote, a subreaper, kill what a worker left behind (nothing else can)."""
+        if self._control is None or not self.layers["subreaper"].active:
+            return
+        try:
+            socket.send_fds(self._control, [protocol.encode(ReapOrphans())], [])
+            protocol.recv(self._control, Done, deadline=time.monotonic() + 10)
+        except (OSError, protocol.ProtocolError):
+            pass  # the zygote is gone, and its orphans with it (they die with their parent)
 
     def _crash_cause(self) -> str:
         """Why a worker may have died, when the machine can tell."""
@@ -226,23 +276,28 @@ class WorkerProcess:
         check_limit: float = CHECK_TIMEOUT,
     ) -> None:
         self.pid = pid
+        self._cpu = 0.0
+        self.check_cpu = lambda: 0.0  # CPU seconds the check's workers have used (set by the Sandbox)
+        self.uid = 0  # its own, from grader.sandbox.uids: killing by it reaches no other worker
         self.sock = sock
         self.workdir = workdir
         self.output = output
         self.layers = layers
         self.deadline = deadline  # the check's: no exchange may last beyond it
         self.check_limit = check_limit
-        self.hello: dict[str, Any] = {}
+        self.hello: AppLoaded | AppNotLoaded | None = None  # its first message
         self.dead: BaseException | None = None
         self.killed = False
         self.on_crash = lambda: ""
+        self.on_kill = lambda: None
         try:
             self.pidfd: int | None = os.pidfd_open(pid)  # immune to the pid being reused
         except (OSError, AttributeError):
             self.pidfd = None  # already gone, or not Linux 5.3+
 
-    def exchange(self, message: dict[str, Any] | None, timeout: float, what: str) -> dict[str, Any]:
-        """Send ``message`` (None: just read) and return the reply.
+    def exchange(self, message: Any, timeout: float, what: str) -> Any:
+        """Send ``message`` (None: just read the first message) and return the reply,
+        a message of one of the classes ``protocol.REPLIES`` allows for it.
 
         Raises WorkerTimeout (CheckTimeout when the check's own limit is what ran
         out), WorkerCrashed or ResponseTooLarge; after any of them the worker is
@@ -251,24 +306,58 @@ class WorkerProcess:
         if self.dead is not None:
             raise self.dead
         now = time.monotonic()
-        whole_check = self.deadline is not None and self.deadline - now < timeout
-        deadline = self.deadline if whole_check and self.deadline is not None else now + timeout
+        check_left = self.check_limit - self.check_cpu() if self.deadline is not None else timeout
+        whole_check = check_left < timeout
+        budget = max(check_left, 0.0) if whole_check else timeout
+        backstop = now + budget * BACKSTOP
+        if self.deadline is not None:
+            backstop = min(backstop, self.deadline)
         try:
             if message is not None:
-                self.sock.settimeout(max(deadline - now, 0.001))
+                self.sock.settimeout(max(backstop - now, 0.001))
                 protocol.send(self.sock, message)
-            reply = protocol.recv(self.sock, deadline=deadline)
-            if "too_large" not in reply:
+            self._wait_for_reply(budget, backstop)
+            replies = protocol.HELLO if message is None else protocol.REPLIES[type(message)]
+            reply = protocol.recv(self.sock, *replies, deadline=backstop)
+            if not isinstance(reply, BodyTooLarge):
                 return reply
-            self.dead = ResponseTooLarge(what, int(reply["too_large"]))
+            self.dead = ResponseTooLarge(what, reply.limit)
         except TimeoutError:
             self.dead = CheckTimeout(what, self.check_limit) if whole_check else WorkerTimeout(what, timeout)
         except protocol.MessageTooLarge as exc:
             self.dead = ResponseTooLarge(what, exc.limit)
-        except (protocol.ProtocolError, OSError):
+        except (protocol.ConnectionClosed, OSError):
             self.dead = WorkerCrashed(what, self.output_tail(), self.on_crash())
+        except protocol.ProtocolError as exc:
+            self.dead = WorkerCrashed(
+                what, self.output_tail(), f"It sent the grader a message it does not accept ({exc})."
+            )
         self.kill()
         raise self.dead
+
+    def cpu_used(self) -> float:
+        """CPU seconds this worker has used so far (the last reading once it is gone)."""
+        if not self.killed:
+            now = cpu_seconds(self.pid)
+            if now is not None:
+                self._cpu = now
+        return self._cpu
+
+    def _wait_for_reply(self, budget: float, backstop: float) -> None:
+        """Return once a reply starts to arrive; TimeoutError when the worker has used
+        ``budget`` seconds of CPU time meanwhile (of wall-clock time where that cannot be
+        read), or at the wall-clock ``backstop``."""
+        started, cpu_start = time.monotonic(), cpu_seconds(self.pid)
+        while True:
+            used = time.monotonic() - started if cpu_start is None else self.cpu_used() - cpu_start
+            wait = min(budget - used, backstop - time.monotonic())
+            if wait <= 0:
+                raise TimeoutError("the worker used its time")
+            # A single-threaded worker's CPU time runs no faster than the wall clock: until
+            # ``budget - used`` has passed, it cannot reach the limit (one with threads may
+            # overshoot by as many times as it has threads busy, until the next look).
+            if select.select([self.sock], [], [], max(wait, 0.01))[0]:
+                return
 
     def output_tail(self, limit: int = 2000) -> str:
         """The end of what the learner's code printed (never parsed, only shown)."""
@@ -287,7 +376,13 @@ class WorkerProcess:
         nothing, so a pid the kernel has since reused is never signalled."""
         if self.killed:
             return
+        self.cpu_used()  # its last reading counts for the check
         self.killed = True
+        if "pid-namespace" not in self.layers:  # its process group: what it started, unless they left it
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         if self.pidfd is not None:
             try:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
@@ -302,7 +397,8 @@ class WorkerProcess:
         # In a PID namespace, the worker's death took its descendants down with it;
         # without one, they may have left its process group, but not its uid.
         if "uid" in self.layers and "pid-namespace" not in self.layers:
-            kill_uid(worker_uid(self.pid))
+            kill_uid(self.uid)
+        self.on_kill()
         try:
             self.sock.close()
         except OSError:
@@ -324,7 +420,10 @@ class WorkerProcess:
 
 def kill_uid(uid: int) -> None:
     """Kill every process of ``uid``: a child takes that uid and signals all it may.
-    Needed only without a PID namespace, to take a worker's escapees down with it."""
+    Needed only without a PID namespace, to take a worker's escapees down with it.
+    Only a worker uid is ever killed (they are never shared: grader.sandbox.uids)."""
+    if uid < UID_BASE:
+        return
     pid = os.fork()
     if pid == 0:
         try:

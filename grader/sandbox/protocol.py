@@ -1,24 +1,34 @@
 """The messages between the judge, the zygote and a worker, and their wire format.
 
-Every message is one JSON object, sent as a 4-byte big-endian length followed by
-that many bytes of UTF-8 JSON. JSON (never pickle) because the judge must not run
-anything a hostile worker sends; the length prefix lets the judge refuse an
-oversized message before reading it.
+Each message is a frozen dataclass below, used by both ends: the sender builds one,
+:func:`send` turns it into one JSON object (its fields plus ``"tag"``, the class's
+name), and the receiver's :func:`recv` turns it back into the class it expects, or
+raises :class:`ProtocolError`. Decoding happens only in :func:`decode`, which checks
+every field against its type hint, so nothing a hostile worker sends reaches the
+judge as anything but the values a message may hold.
 
-Bytes (request and response bodies) travel as ``{"b64": "..."}``.
+On the wire a message is a 4-byte big-endian length followed by that many bytes of
+UTF-8 JSON. JSON (never pickle) because the judge must not run anything a worker
+sends; the length prefix lets the judge refuse an oversized message before reading
+it. ``bytes`` fields (request and response bodies) travel as base64 text.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import dataclasses
+import functools
 import json
 import socket
 import struct
 import time
-from dataclasses import asdict, dataclass, field
+import types
+import typing
+from dataclasses import dataclass, field
 from typing import Any
 
-from grader.sandbox.policy import Limits
+from grader.sandbox.policy import Layer, Limits
 
 HEADER = struct.Struct(">I")
 
@@ -47,34 +57,303 @@ class MessageTooLarge(ProtocolError):
         self.limit = limit
 
 
-def encode_bytes(data: bytes) -> dict[str, str]:
-    return {"b64": base64.b64encode(data).decode("ascii")}
+# ---------------------------------------------------------------- judge -> zygote
 
 
-def decode_bytes(value: Any) -> bytes:
-    if isinstance(value, dict) and isinstance(value.get("b64"), str):
-        return base64.b64decode(value["b64"], validate=True)
-    raise ProtocolError(f"expected encoded bytes, got {type(value).__name__}")
+@dataclass(frozen=True)
+class ZygoteConfig:
+    """What the zygote needs to isolate workers: built by the judge, passed on its command line."""
+
+    scratch: str  # the judge's scratch folder; each worker's folder is named under it
+    grader_dir: str  # the grader package: read-only in workers, so they can import it
+    limits: Limits = field(default_factory=Limits)
+    disable: tuple[str, ...] = ()
+    cgroups: dict[str, str] = field(default_factory=dict)  # layer -> cgroup folder
+    cgroup_problems: dict[str, str] = field(default_factory=dict)  # layer -> why there is none
+    linux: bool = True  # False: use no Linux feature, as on macOS (tests that path)
 
 
-def send(sock: socket.socket, message: dict[str, Any]) -> None:
-    payload = json.dumps(message, separators=(",", ":"), default=repr).encode("utf-8")
+@dataclass(frozen=True)
+class StartWorker:
+    """Fork a worker for one app; sent with the worker's end of a socket pair."""
+
+    workdir: str
+    output: str  # the file its stdout and stderr go to
+    files: tuple[tuple[str, str], ...]  # (source, name in workdir), copied in
+    mode: str = "import"  # or "main": run the module as __main__
+    module_name: str = "app"
+    filename: str = "app.py"
+
+
+@dataclass(frozen=True)
+class ReapOrphans:
+    """Kill what ended workers left behind (sent when only the subreaper can)."""
+
+
+# ---------------------------------------------------------------- zygote -> judge
+
+
+@dataclass(frozen=True)
+class ZygoteReady:
+    """The zygote's first message: which layers work here, as the probe found."""
+
+    layers: dict[str, Layer]
+
+
+@dataclass(frozen=True)
+class WorkerStarted:
+    pid: int  # as the judge sees it
+    uid: int  # the worker's own (grader.sandbox.uids): the judge kills by it without a PID namespace
+
+
+@dataclass(frozen=True)
+class WorkerNotStarted:
+    error: str
+
+
+# ---------------------------------------------------------------- worker -> judge: the first message
+
+
+@dataclass(frozen=True)
+class AppLoaded:
+    """The learner's module loaded and holds a Flask app; ``snapshot`` describes it."""
+
+    snapshot: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AppNotLoaded:
+    """No app to serve: the module failed (``kind`` says how), or the worker could not start."""
+
+    kind: str  # syntax_error, import_error, exit, missing, no_app, not_flask, too_large, sandbox
+    message: str
+    traceback: str = ""
+
+
+# ---------------------------------------------------------------- judge -> worker
+
+
+@dataclass(frozen=True)
+class Request:
+    """Send a request through the Flask test client numbered ``client`` (its cookies)."""
+
+    client: int = 0
+    method: str = "GET"
+    path: str = "/"
+    headers: tuple[tuple[str, str], ...] = ()
+    follow_redirects: bool = False
+    query_string: str | dict[str, Any] | None = None
+    json: Any = None  # sent as the JSON body when send_json is true (None is a JSON value too)
+    send_json: bool = False
+    data: bytes | None = None
+    form: dict[str, str] | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class DescribeApp:
+    """Describe the app again (its state may have changed since it loaded)."""
+
+
+@dataclass(frozen=True)
+class UrlFor:
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """Call a module-level function of the learner inside a request context for ``path``."""
+
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    path: str = "/"
+    other_app_config: dict[str, Any] | None = None  # use a bare app with this config instead
+
+
+@dataclass(frozen=True)
+class Assign:
+    """Give a module-level variable of the learner a new value."""
+
+    name: str
+    value: Any
+
+
+# ---------------------------------------------------------------- worker -> judge: replies
+
+
+@dataclass(frozen=True)
+class LearnerError:
+    """An exception the learner's code raised, as the learner should see it."""
+
+    type: str
+    message: str
+    traceback: str
+
+
+@dataclass(frozen=True)
+class Response:
+    status: str
+    status_code: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    error: LearnerError | None = None  # what the app raised while answering, if anything
+    escaped: bool = False  # the exception left Flask (debug mode, SystemExit): a server answers 500
+
+
+@dataclass(frozen=True)
+class BodyTooLarge:
+    """The body grew past ``limit`` bytes, so the worker sent none of it."""
+
+    limit: int
+
+
+@dataclass(frozen=True)
+class AppState:
+    snapshot: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Value:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Raised:
+    error: LearnerError
+
+
+@dataclass(frozen=True)
+class Missing:
+    """The learner's module has no such name."""
+
+
+@dataclass(frozen=True)
+class Done:
+    pass
+
+
+#: The messages a worker accepts from the judge.
+OPERATIONS = (Request, DescribeApp, UrlFor, Call, Assign)
+
+# ---------------------------------------------------------------- encoding and decoding
+
+
+def encode(message: Any) -> bytes:
+    """A message as UTF-8 JSON; a value JSON cannot carry is sent as its repr."""
+    data = {"tag": type(message).__name__, **_plain(message)}
+    return json.dumps(data, separators=(",", ":"), default=repr).encode("utf-8")
+
+
+def decode(payload: bytes, *expected: type) -> Any:
+    """The message of one of the ``expected`` classes that ``payload`` holds, every
+    field checked against its type; ProtocolError for anything else."""
+    try:
+        data = json.loads(payload)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ProtocolError(f"malformed message: {exc!r}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError("a message must be a JSON object")
+    tag = data.pop("tag", None)
+    for cls in expected:
+        if cls.__name__ == tag:
+            return _build(cls, data, tag)
+    names = ", ".join(cls.__name__ for cls in expected)
+    raise ProtocolError(f"expected {names}, got {str(tag)[:40]!r}")
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _build(cls: type, data: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = set(data) - set(known)
+    if unknown:
+        raise ProtocolError(f"{where}: unexpected field {sorted(unknown)[0][:40]!r}")
+    values = {}
+    for name, spec in known.items():
+        if name in data:
+            values[name] = _check(data[name], _hints(cls)[name], f"{where}.{name}")
+        elif spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING:
+            raise ProtocolError(f"{where}: no field {name!r}")
+    return cls(**values)
+
+
+def _check(value: Any, hint: Any, where: str) -> Any:
+    """``value`` as the type ``hint`` says (base64 text to bytes, lists to tuples)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return value
+    if origin in (types.UnionType, typing.Union):
+        for option in args:
+            try:
+                return _check(value, option, where)
+            except ProtocolError:
+                pass
+        raise ProtocolError(f"{where}: unexpected {type(value).__name__}")
+    if hint is type(None):
+        if value is None:
+            return None
+    elif hint is bytes:
+        if isinstance(value, str):
+            try:
+                return base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                raise ProtocolError(f"{where}: not base64") from None
+    elif hint in (str, bool):
+        if type(value) is hint:
+            return value
+    elif hint is int:
+        if type(value) is int:
+            return value
+    elif origin is tuple:
+        if isinstance(value, list):
+            if len(args) == 2 and args[1] is Ellipsis:
+                return tuple(_check(item, args[0], f"{where}[]") for item in value)
+            if len(value) == len(args):
+                return tuple(_check(item, arg, f"{where}[]") for item, arg in zip(value, args, strict=True))
+    elif origin is dict:
+        if isinstance(value, dict):
+            return {_check(k, args[0], f"{where} key"): _check(v, args[1], f"{where}[]") for k, v in value.items()}
+    elif dataclasses.is_dataclass(hint):
+        if isinstance(value, dict):
+            return _build(hint, dict(value), where)  # type: ignore[arg-type]
+    else:
+        raise TypeError(f"{where}: no decoder for {hint!r}")  # a grader bug, not the peer's
+    raise ProtocolError(f"{where}: unexpected {type(value).__name__}")
+
+
+# ---------------------------------------------------------------- the wire
+
+
+def send(sock: socket.socket, message: Any) -> None:
+    payload = encode(message)
     sock.sendall(HEADER.pack(len(payload)) + payload)
 
 
-def recv(sock: socket.socket, limit: int = MAX_MESSAGE, deadline: float | None = None) -> dict[str, Any]:
-    """Read one message; raises ConnectionClosed, MessageTooLarge or ProtocolError, and
-    TimeoutError when the whole message has not arrived by ``deadline`` (monotonic)."""
+def recv(sock: socket.socket, *expected: type, limit: int = MAX_MESSAGE, deadline: float | None = None) -> Any:
+    """Read one message of an ``expected`` class; raises ConnectionClosed, MessageTooLarge
+    or ProtocolError, and TimeoutError when the whole message has not arrived by
+    ``deadline`` (monotonic)."""
     (size,) = HEADER.unpack(_read_exactly(sock, HEADER.size, deadline))
     if size > limit:
         raise MessageTooLarge(size, limit)
-    try:
-        message = json.loads(_read_exactly(sock, size, deadline))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ProtocolError(f"malformed message: {exc!r}") from None
-    if not isinstance(message, dict):
-        raise ProtocolError("a message must be a JSON object")
-    return message
+    return decode(_read_exactly(sock, size, deadline), *expected)
 
 
 def _read_exactly(sock: socket.socket, size: int, deadline: float | None = None) -> bytes:
@@ -92,21 +371,13 @@ def _read_exactly(sock: socket.socket, size: int, deadline: float | None = None)
     return bytes(chunks)
 
 
-@dataclass
-class Config:
-    """What the zygote needs to isolate workers: built by the judge, sent as JSON."""
-
-    scratch: str  # the judge's scratch folder; each worker's folder is named under it
-    grader_dir: str  # the grader package: read-only in workers, so they can import it
-    limits: Limits = field(default_factory=Limits)
-    disable: list[str] = field(default_factory=list)
-    cgroups: dict[str, str] = field(default_factory=dict)  # layer -> cgroup folder
-    cgroup_problems: dict[str, str] = field(default_factory=dict)  # layer -> why there is none
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> Config:
-        data = json.loads(text)
-        return cls(**{**data, "limits": Limits(**data["limits"])})
+#: The first message of a worker.
+HELLO = (AppLoaded, AppNotLoaded)
+#: The replies a worker may send to each operation (and BodyTooLarge to a request).
+REPLIES: dict[type, tuple[type, ...]] = {
+    Request: (Response, BodyTooLarge),
+    DescribeApp: (AppState,),
+    UrlFor: (Value, Raised),
+    Call: (Value, Raised, Missing),
+    Assign: (Done, Missing),
+}

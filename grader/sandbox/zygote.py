@@ -7,8 +7,8 @@ module is loaded, then becomes an :class:`~grader.sandbox.app_server.AppServer`.
 
 from __future__ import annotations
 
+import functools
 import io
-import json
 import mimetypes
 import os
 import signal
@@ -20,13 +20,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import protocol
+from grader.sandbox import protocol, uids
 from grader.sandbox.app_server import AppServer
 from grader.sandbox.jail import FilesTooLarge, IsolationError, Jail
-from grader.sandbox.linux import CLONE_NEWNET, die_with_parent, fork_into_new_pid_namespace, unshare
+from grader.sandbox.linux import (
+    CLONE_NEWNET,
+    PR_SET_CHILD_SUBREAPER,
+    die_with_parent,
+    enter_user_namespace,
+    forgo,
+    fork_into_new_pid_namespace,
+    fork_through_intermediate,
+    prctl,
+    unshare,
+)
 from grader.sandbox.policy import Layer, MiB, reason
 from grader.sandbox.probe import probe
-from grader.sandbox.protocol import Config
+from grader.sandbox.protocol import (
+    AppNotLoaded,
+    Done,
+    ReapOrphans,
+    StartWorker,
+    WorkerNotStarted,
+    WorkerStarted,
+    ZygoteConfig,
+    ZygoteReady,
+)
 
 PRELOAD = (
     "flask",
@@ -51,15 +70,17 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
     The first message tells the judge which sandbox layers work here (see
     :mod:`grader.sandbox.probe`); every worker then gets all of them.
     """
+    config = protocol.decode(config_json.encode(), ZygoteConfig)
+    if not config.linux:
+        forgo()  # as on macOS: no namespaces, no filter, no pdeathsig
     die_with_parent()
     for name in PRELOAD:
         __import__(name)
     mimetypes.init()  # read /etc/mime.types now: workers cannot see /etc
-    config = Config.from_json(config_json)
     zygote = Zygote(config)
     layers = zygote.start()
     control = socket.socket(fileno=control_fd)
-    protocol.send(control, {"layers": {name: vars(layer) for name, layer in layers.items()}})
+    protocol.send(control, ZygoteReady(layers))
     jail = Jail(config, [name for name, layer in layers.items() if layer.active])
     # Workers are reaped by the kernel: the judge learns of their end by EOF.
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -68,40 +89,49 @@ def serve_zygote(control_fd: int, config_json: str) -> None:
             data, fds, _flags, _addr = socket.recv_fds(control, 1 << 16, 1)
         except (ConnectionError, OSError):
             break
-        if not data or not fds:
+        if not data:
             break
-        spec = json.loads(data)
+        message = protocol.decode(data, StartWorker, ReapOrphans)
+        zygote.kill_orphans()
+        if isinstance(message, ReapOrphans):
+            protocol.send(control, Done())
+            continue
+        if not fds:
+            continue
+        spec = message
         sys.stdout.flush()
         sys.stderr.flush()
+        uid = uids.allocate()  # here, not in the worker: the judge kills by it, and trusts only us
         try:
             pid = zygote.fork()
         except OSError as exc:
             os.close(fds[0])
-            protocol.send(control, {"error": f"cannot start a worker: {exc}"})
+            protocol.send(control, WorkerNotStarted(f"cannot start a worker: {exc}"))
             continue
         if pid == 0:
             control.close()
-            _worker_main(spec, fds[0], jail)  # never returns
+            _worker_main(spec, fds[0], jail, uid)  # never returns
+        zygote.workers.add(pid)
         os.close(fds[0])
         try:
             os.setpgid(pid, pid)
         except OSError:
             pass  # the child already did, or is gone
-        protocol.send(control, {"pid": pid})
+        protocol.send(control, WorkerStarted(pid, uid))
     os._exit(0)
 
 
-def _worker_main(spec: dict[str, Any], sock_fd: int, jail: Jail) -> None:
+def _worker_main(spec: StartWorker, sock_fd: int, jail: Jail, uid: int) -> None:
     code = 0
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         die_with_parent()
         os.setpgid(0, 0)
         sock = socket.socket(fileno=sock_fd)
-        _redirect_stdio(spec["output"])
-        workdir = Path(spec["workdir"])
+        _redirect_stdio(spec.output)
+        workdir = Path(spec.workdir)
         try:
-            jail.enter(workdir, spec["files"], [sock.fileno()])
+            jail.enter(workdir, spec.files, [sock.fileno()], uid)
         except FilesTooLarge as exc:
             limit = jail.limits.disk // 2 // MiB
             _refuse(
@@ -130,7 +160,7 @@ def _worker_main(spec: dict[str, Any], sock_fd: int, jail: Jail) -> None:
 
 
 def _refuse(sock: socket.socket, kind: str, message: str) -> None:
-    protocol.send(sock, {"ok": False, "kind": kind, "message": message, "traceback": ""})
+    protocol.send(sock, AppNotLoaded(kind, message))
 
 
 def _redirect_stdio(output: str) -> None:
@@ -208,23 +238,34 @@ def _cap_output(limit: int) -> None:
 
 
 class Zygote:
-    """The zygote's part: cgroups and a network namespace for all its workers, a PID
-    namespace for each."""
+    """The zygote's part: cgroups, a user and a network namespace for all its workers,
+    a PID namespace for each, and the orphans they leave."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: ZygoteConfig) -> None:
         self.config = config
         self.layers: dict[str, Layer] = {}
+        self.workers: set[int] = set()  # pids it forked (dead ones vanish from its children)
         self._own_pid_ns: int | None = None
 
     def start(self) -> dict[str, Layer]:
-        """Join the submission's cgroups (workers are born in them), enter an empty network
-        namespace, then probe which of the other layers work here."""
+        """Join the submission's cgroups (workers are born in them), enter a user namespace
+        when not root, then an empty network namespace, become a subreaper, and probe
+        which of the other layers work here."""
         known = {}
         for name in ("pids-cgroup", "memory-cgroup"):
-            known[name] = self._apply(name, lambda name=name: _join_cgroup(self.config.cgroups[name]))
+            known[name] = self._apply(name, functools.partial(_join_cgroup, self.config.cgroups.get(name, "")))
+        if os.geteuid() == 0 and "user-namespace" not in self.config.disable:
+            known["user-namespace"] = Layer("user-namespace", False, "not needed: root makes the namespaces itself")
+        else:
+            known["user-namespace"] = self._apply("user-namespace", enter_user_namespace)
         known["network-namespace"] = self._apply("network-namespace", lambda: unshare(CLONE_NEWNET))
+        known["subreaper"] = self._apply("subreaper", lambda: prctl(PR_SET_CHILD_SUBREAPER, 1))
+        if known["subreaper"].active:
+            known[
+                "subreaper"
+            ].detail = "the zygote inherits what workers leave behind and kills it before the next worker starts"
         self.layers = probe(self.config, known)
-        if self.layers["pid-namespace"].active:
+        if self.layers["pid-namespace"].active and not self.layers["user-namespace"].active:
             self._own_pid_ns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
         return self.layers
 
@@ -239,11 +280,40 @@ class Zygote:
             return Layer(name, False, reason(exc))
         return Layer(name, True)
 
+    def kill_orphans(self) -> None:
+        """Kill every child the zygote did not fork itself: as a subreaper, it inherits
+        what workers started and left behind (``setsid`` daemons, double forks)."""
+        if not self.layers.get("subreaper", Layer("subreaper")).active:
+            return
+        for _ in range(100):
+            orphans = _children() - self.workers
+            if not orphans:
+                return
+            for pid in orphans:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
     def fork(self) -> int:
         """``os.fork()``; with the PID namespace layer the child is PID 1 of a new namespace."""
-        if self._own_pid_ns is None:
+        if not self.layers["pid-namespace"].active:
             return os.fork()
+        if self.layers["user-namespace"].active:
+            return fork_through_intermediate()
+        assert self._own_pid_ns is not None
         return fork_into_new_pid_namespace(self._own_pid_ns)
+
+
+def _children() -> set[int]:
+    """The zygote's live children: its workers, and the orphans it inherited (zombies
+    are reaped at once, SIGCHLD being ignored)."""
+    pid = os.getpid()
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return {int(child) for child in children.read().split()}
+    except OSError:
+        return set()
 
 
 def _join_cgroup(folder: str) -> None:

@@ -1,11 +1,14 @@
 """A correct app that writes in its own folder and /tmp (fine) and outside them (must fail)."""
 
+import tempfile
 from pathlib import Path
 
 from flask import Flask
 
 Path("notes.txt").write_text("my own folder is mine")
-Path("/tmp/__MARKER__").write_text("the sandbox's /tmp is mine too, and goes with me")
+# The sandbox's temporary folder is mine too, and goes with me: /tmp under a private root,
+# the worker's folder where there is none (Landlock; TMPDIR says which).
+Path(tempfile.gettempdir(), "__MARKER__").write_text("mine")
 for target in (
     "__OUTSIDE__",
     "__SUBMISSION__/02_first_route/planted.txt",

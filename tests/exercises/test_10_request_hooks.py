@@ -8,6 +8,7 @@ SOLUTION = solution(EXERCISE)
 
 ALTERNATIVES = {
     "a state dict, abort with a response, teardown_appcontext": """
+        from html import escape
         from flask import Flask, abort, make_response, request
 
         app = Flask(__name__)
@@ -34,7 +35,7 @@ ALTERNATIVES = {
 
         @app.get("/first-seen")
         def first_seen():
-            return state["first"]
+            return escape(state["first"])
 
         @app.get("/teardown-count")
         def teardown_count():
@@ -46,6 +47,7 @@ ALTERNATIVES = {
     """,
     "hooks registered without decorators, a list as the counter": """
         from flask import Flask, Response, request
+        from markupsafe import escape
 
         app = Flask(__name__)
         finished = []
@@ -73,7 +75,7 @@ ALTERNATIVES = {
         app.teardown_request(finished_one)
 
         app.add_url_rule("/admin", "admin", lambda: "Welcome, admin")
-        app.add_url_rule("/first-seen", "first_seen", lambda: seen[0])
+        app.add_url_rule("/first-seen", "first_seen", lambda: escape(seen[0]))
         app.add_url_rule("/teardown-count", "count", lambda: str(len(finished)))
 
         @app.route("/boom")
@@ -106,6 +108,10 @@ MISTAKES = {
         SOLUTION.replace("    if first_path is None:\n        first_path", "    first_path"),
         {"first_seen"},
     ),
+    "the first path not escaped": (
+        SOLUTION.replace("    return escape(first_path)", "    return first_path"),
+        {"first_seen"},
+    ),
     "counted in after_request": (
         SOLUTION.replace(
             "@app.teardown_request\ndef count_request(exception):\n    global torn_down\n    torn_down += 1",
@@ -126,6 +132,10 @@ MISTAKES = {
 # What the learner reads for some mistakes: the failing check, and fragments of its feedback.
 EXPLAINED = {
     "header added in the views only": ("x_app_header", ["answered without a X-App header", "sent=("]),
+    "the first path not escaped": (
+        "first_seen",
+        ["without HTML-escaping it", "/welcome/café &lt;au&gt; lait &amp; co"],
+    ),
 }
 
 

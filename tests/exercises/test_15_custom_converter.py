@@ -40,7 +40,7 @@ ALTERNATIVES = {
         app = Flask(__name__)
 
         class ListConverter(BaseConverter):
-            regex = r"\\d+(?:\\+\\d+)*"
+            regex = r"[0-9]+(?:\\+[0-9]+)*"
 
             def to_python(self, value):
                 return value.split("+")
@@ -66,6 +66,10 @@ ALTERNATIVES = {
 MISTAKES = {
     "ValueError instead of ValidationError": (
         SOLUTION.replace('    regex = r"[0-9]+(?:\\+[0-9]+)*"\n\n', ""),
+        {"not_numbers_404"},
+    ),
+    "a \\d regex lets other digits through": (
+        SOLUTION.replace('r"[0-9]+(?:\\+[0-9]+)*"', 'r"\\d+(?:\\+\\d+)*"'),
         {"not_numbers_404"},
     ),
     "int() lets -1 through": (

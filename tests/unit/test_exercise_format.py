@@ -70,6 +70,19 @@ def test_equivalent_mutants_load_with_their_reasons(tmp_path):
     assert Exercise.load(make(tmp_path, GOOD, name="07_other")).equivalent_mutants == ()
 
 
+def test_hints_by_reason_and_an_expected_crash_load(tmp_path):
+    yaml_text = GOOD.replace(
+        "  about: {points: 3, hint: Add the about route.}",
+        "  about:\n    points: 3\n    hint: Add the about route.\n    hints: {status: Return the status too.}\n"
+        "    expected_crash: /about raises on purpose.",
+    )
+    about = Exercise.load(make(tmp_path, yaml_text)).check("about")
+    assert about.expected_crash == "/about raises on purpose."
+    assert about.hint_for("status") == "Return the status too."
+    assert about.hint_for("content_type", "Send text/plain.") == "Send text/plain.", "the expectation's own"
+    assert about.hint_for("body") == "Add the about route.", "the general hint is the fallback"
+
+
 def test_a_check_missing_from_the_yaml_is_worth_one_point(tmp_path):
     exercise = Exercise.load(make(tmp_path, GOOD.replace("  index: 2\n", "")))
     assert exercise.check("index").points == 1.0
@@ -90,6 +103,9 @@ def test_a_check_missing_from_the_yaml_is_worth_one_point(tmp_path):
         (lambda y: y.replace("points: 3", "points: -1"), "`checks.about` points must be positive"),
         (lambda y: y.replace("index: 2", "index: two"), "`checks.index` points must be a number"),
         (lambda y: y + "colour: blue\n", "unknown field `colour`"),
+        (lambda y: y.replace("index: 2", "index: {hints: {stauts: x}}"), "`checks.index.hints` names no reason"),
+        (lambda y: y.replace("index: 2", "index: {hints: [x]}"), "`checks.index.hints` must map a reason"),
+        (lambda y: y.replace("index: 2", "index: {expected_crash: 3}"), "`checks.index.expected_crash` must say"),
         (lambda y: y + "assets: [static]\n", "`assets` names static, which is not in"),
         (lambda y: y + "files: [../elsewhere.py]\n", "must be a path inside the exercise folder"),
         (lambda y: y + "equivalent_mutants: {id: x}\n", "`equivalent_mutants` must be a list"),
