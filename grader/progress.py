@@ -16,7 +16,7 @@ import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import click
 
@@ -29,7 +29,6 @@ from grader.workspace import Workspace, shown
 FORMAT = 1  # of the files in .flask-grader/
 
 State = Literal["passed", "partial", "started", "not started"]
-STATES: tuple[State, ...] = get_args(State)
 MARKS = {"passed": ("✓", "green"), "partial": ("◐", "yellow"), "started": ("◐", "yellow"), "not started": ("·", None)}
 
 

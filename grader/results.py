@@ -11,7 +11,7 @@ import os
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from grader import __version__
 from grader.exercise import Exercise
@@ -20,7 +20,6 @@ SCHEMA_VERSION = "1.5"  # 1.1 details.reproduce; 1.2 cached; 1.3 summary; 1.4 de
 #: A check's status: passed; failed (the app answered wrongly); error (it could not be
 #: examined); timeout (it did not answer in time).
 CheckStatus = Literal["passed", "failed", "error", "timeout"]
-STATUSES: tuple[CheckStatus, ...] = get_args(CheckStatus)
 #: An exercise's status: graded, or error when the submission could not be examined.
 ExerciseStatus = Literal["graded", "error"]
 
