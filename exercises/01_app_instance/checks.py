@@ -1,6 +1,6 @@
 """Checks for exercise 01: the application instance."""
 
-from grader import fail
+from grader import expect, fail
 
 
 def test_import_name(app, spawn_app):
@@ -29,11 +29,4 @@ def test_no_server_on_import(app):
 
 def test_static_route(app):
     """The app keeps Flask's default /static/<path:filename> route."""
-    rule = app.url_map.find("/static/<path:filename>")
-    if rule is None or rule.endpoint != "static":
-        rules = ", ".join(sorted(r.rule for r in app.url_map)) or "none"
-        fail(
-            "The app has no /static/<path:filename> route with endpoint 'static'.",
-            expected="a rule /static/<path:filename> (endpoint 'static')",
-            actual=f"rules: {rules}",
-        )
+    expect(app).route("/static/<path:filename>", endpoint="static")

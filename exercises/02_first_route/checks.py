@@ -2,7 +2,7 @@
 
 from hypothesis import given
 
-from grader import expect, fail
+from grader import expect
 from grader.strategies import segment_text, url_quote
 
 
@@ -18,16 +18,7 @@ def test_about(client):
 
 def test_endpoints(app):
     """The routes / and /about have the endpoints index and about."""
-    for rule_text, endpoint in (("/", "index"), ("/about", "about")):
-        rule = app.url_map.find(rule_text)
-        if rule is None:
-            fail(f"There is no route for {rule_text}.", expected=f"a route {rule_text} with endpoint {endpoint!r}")
-        if rule.endpoint != endpoint:
-            fail(
-                f"The route {rule_text} has the endpoint {rule.endpoint!r}; name its view function {endpoint}.",
-                expected=f"endpoint {endpoint!r}",
-                actual=f"endpoint {rule.endpoint!r}",
-            )
+    expect(app).route("/", endpoint="index").route("/about", endpoint="about")
 
 
 @given(segment=segment_text())
