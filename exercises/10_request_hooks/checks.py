@@ -9,7 +9,7 @@ import html
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from grader import expect, fail
+from grader import expect
 from grader.strategies import header_text, path_segments, segment_text, url_quote
 
 TOKEN = {"X-Token": "letmein"}
@@ -26,11 +26,11 @@ def send(client, sent):
     return client.open(path, method=method, headers=TOKEN if token else {})
 
 
-def count_of(response, earlier=()):
+def count_of(response):
     """The number GET /teardown-count answered, failing the check if it is not one."""
-    expect(response).after(*earlier).status(200)
+    expect(response).status(200)
     if not (response.text.isascii() and response.text.isdigit()):
-        expect(response).after(*earlier).fail(
+        expect(response).fail(
             "GET /teardown-count answered something that is not a whole number.",
             expected="the number of requests torn down so far, such as '3'",
         )
@@ -73,11 +73,9 @@ def test_x_app_header(client, sent):
 def test_first_seen(client, spawn_app):
     """GET /first-seen answers the path of the app's first request, HTML-escaped, and keeps answering it."""
     first = "/welcome/café <au> lait & co"
-    earlier = [client.get("/welcome/caf%C3%A9%20%3Cau%3E%20lait%20%26%20co")]
+    client.get("/welcome/caf%C3%A9%20%3Cau%3E%20lait%20%26%20co")
     for _ in range(2):
-        response = client.get("/first-seen")
-        expect(response).after(*earlier).status(200).html(first).mimetype("text/html").escaped(first)
-        earlier.append(response)
+        expect(client.get("/first-seen")).status(200).html(first).mimetype("text/html").escaped(first)
     response = spawn_app().test_client().get("/first-seen")
     expect(response).status(200)
     if html.unescape(response.text) != "/first-seen":
@@ -89,46 +87,35 @@ def test_first_seen(client, spawn_app):
 
 def test_teardown_count(client):
     """In a fresh app GET /teardown-count answers 0, then 1; three more requests of any kind make it 5."""
-    earlier = []
-
-    def expect_count(number):
-        response = client.get("/teardown-count")
-        expect(response).after(*earlier).status(200).body(str(number))
-        earlier.append(response)
-
-    expect_count(0)
-    expect_count(1)
-    earlier += [client.get("/admin", headers=TOKEN), client.get("/no-such-page"), client.get("/admin")]
-    expect_count(5)
+    expect(client.get("/teardown-count")).status(200).body("0")
+    expect(client.get("/teardown-count")).status(200).body("1")
+    client.get("/admin", headers=TOKEN)
+    client.get("/no-such-page")
+    client.get("/admin")
+    expect(client.get("/teardown-count")).status(200).body("5")
 
 
 @settings(max_examples=50)  # each example is up to 7 requests
 @given(between=st.lists(REQUESTS, max_size=5))
 def test_teardown_any_requests(client, between):
     """Any requests in between, whatever they answer, each add one to the count."""
-    first = client.get("/teardown-count")
-    before = count_of(first)
-    earlier = [first, *(send(client, sent) for sent in between)]
-    response = client.get("/teardown-count")
-    expect(response).after(*earlier).status(200).body(str(before + len(between) + 1))
+    before = count_of(client.get("/teardown-count"))
+    for sent in between:
+        send(client, sent)
+    expect(client.get("/teardown-count")).status(200).body(str(before + len(between) + 1))
 
 
 def test_boom_torn_down(client):
     """GET /boom raises, answers 500, and is still torn down and counted."""
-    first = client.get("/teardown-count")
-    before = count_of(first)
-    boom = client.get("/boom")
-    expect(boom).after(first).status(500)
-    response = client.get("/teardown-count")
-    expect(response).after(first, boom).status(200).body(str(before + 2))
+    before = count_of(client.get("/teardown-count"))
+    expect(client.get("/boom")).status(500)
+    expect(client.get("/teardown-count")).status(200).body(str(before + 2))
 
 
 def test_teardown_hook(app):
     """Requests are counted in a teardown_request hook, which runs whatever happened."""
-    if not (app.hooks["teardown_request"] or app.hooks["teardown_appcontext"]):
-        fail(
-            "The app has no teardown_request hook: count the requests in a function decorated "
-            "with @app.teardown_request.",
-            expected="a function registered with @app.teardown_request",
-            actual="no teardown hook",
-        )
+    expect(app).hook(
+        "teardown_request",
+        "teardown_appcontext",
+        advice="count the requests in a function decorated with @app.teardown_request",
+    )
