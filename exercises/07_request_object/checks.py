@@ -6,8 +6,7 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from grader import expect
-from grader.expectations.display import json_text
+from grader import expect, json_text
 from grader.strategies import header_text, json_non_numbers, json_numbers, segment_text
 
 ERROR = 'JSON {"error": "..."}: an object with a message under "error"'

@@ -2,8 +2,7 @@
 
 from hypothesis import given
 
-from grader import expect
-from grader.client import Response
+from grader import Response, expect
 from grader.strategies import naturals, path_segments, url_quote
 
 USERS = {1: "alice", 2: "bob"}

@@ -19,18 +19,7 @@ def parts_with_a_non_number(draw: st.DrawFn) -> list[str]:
 
 def test_registered(app):
     """A converter is registered as list and used by the route /sum/<list:numbers>."""
-    if "list" not in app.converters:
-        fail(
-            "The app has no converter named list.",
-            expected='app.url_map.converters["list"] = YourConverter',
-            actual="converters: " + ", ".join(sorted(app.converters)),
-        )
-    if app.url_map.find("/sum/<list:numbers>") is None:
-        fail(
-            "There is no route /sum/<list:numbers>.",
-            expected="@app.route('/sum/<list:numbers>')",
-            actual="routes: " + ", ".join(sorted(rule.rule for rule in app.url_map)),
-        )
+    expect(app).converter("list").route("/sum/<list:numbers>")
 
 
 def test_sum(client):
