@@ -21,9 +21,8 @@ def test_first_visit(client):
     expect(client.get("/visit")).status(200).body("Visits: 1")
 
 
-def test_counts_visits(app):
+def test_counts_visits(client):
     """One client visiting /visit five times sees Visits: 1, Visits: 2, ... Visits: 5."""
-    client = app.test_client()
     for count in range(1, 6):
         expect(client.get("/visit")).status(200).body(f"Visits: {count}")
 
