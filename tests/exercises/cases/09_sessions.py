@@ -72,6 +72,10 @@ MISTAKES = {
         """,
         {"secret_key"},
     ),
+    "an empty secret key, which Flask treats as none": (
+        SOLUTION.replace('os.environ.get("SECRET_KEY", "practice-only: change me")', '""'),
+        {"secret_key", "first_visit", "counts_visits", "clients_independent", "reset"},
+    ),
     "a module-level counter": (
         """
         from flask import Flask

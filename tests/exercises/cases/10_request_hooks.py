@@ -88,6 +88,10 @@ ALTERNATIVES = {
 
 
 MISTAKES = {
+    "a teardown hook that counts nothing": (
+        SOLUTION.replace("    global torn_down\n    torn_down += 1\n", "    pass\n"),
+        {"teardown_count", "teardown_any_requests", "boom_torn_down"},
+    ),
     "token checked in the view only": (
         SOLUTION.replace('            return "Unauthorized", 401\n', "            pass\n").replace(
             'def admin():\n    return "Welcome, admin"',

@@ -89,4 +89,23 @@ MISTAKES = {
         SOLUTION.replace('converters["list"]', 'converters["numbers"]').replace("<list:numbers>", "<numbers:numbers>"),
         {"registered"},
     ),
+    "no converter: a path variable split and checked in the view": (
+        """
+        from flask import Flask, abort, url_for
+
+        app = Flask(__name__)
+
+        @app.route("/sum/<path:numbers>")
+        def sum_numbers(numbers):
+            parts = numbers.split("+")
+            if not all(part.isascii() and part.isdigit() for part in parts):
+                abort(404)
+            return f"Sum: {sum(int(part) for part in parts)}"
+
+        @app.route("/sum-url")
+        def sum_url():
+            return url_for("sum_numbers", numbers="1+2+3")
+        """,
+        {"registered", "url_for_builds"},
+    ),
 }
