@@ -9,8 +9,10 @@ a plain user, and in a container without privileges alike:
   filter refusing IP sockets;
 * ``no-files-outside``: a private root in a mount namespace; else Landlock;
 * ``no-process-left``: a PID namespace per worker; else a uid of its own, killed as a
-  whole; else the zygote as a subreaper that kills whatever its workers leave;
-* ``bounded-resources``: rlimits (and, for a submission's total, cgroups where writable);
+  whole; else a cgroup v2 per worker, killed with ``cgroup.kill``; else the zygote as
+  a subreaper that kills whatever its workers leave;
+* ``bounded-resources``: rlimits (and, for a submission's total, cgroups v1 or v2
+  where writable: :mod:`grader.sandbox.cgroups`);
 * ``no-reach``: no signal, trace or memory read of the judge, the zygote or another
   worker: a PID namespace, an own uid or Landlock's signal scope to hide or refuse
   them, and the seccomp filter or an own uid against ``ptrace``;
@@ -42,6 +44,7 @@ LAYERS = (
     "subreaper",
     "pids-cgroup",
     "memory-cgroup",
+    "kill-cgroup",
 )
 #: The layers that need Linux's namespaces, left off together by ``namespaces=False``.
 NAMESPACES = frozenset({"user-namespace", "pid-namespace", "network-namespace", "mount-namespace"})
@@ -81,8 +84,10 @@ GUARANTEES = (
     Guarantee(
         "no-process-left",
         "every process learner code starts is gone when its worker ends",
-        (frozenset({"pid-namespace", "uid", "subreaper"}),),
-        f"a PID namespace ({_USERNS_HINT}), a uid per worker (root, or CAP_SETUID), or a subreaper (Linux 3.4+)",
+        (frozenset({"pid-namespace", "uid", "kill-cgroup", "subreaper"}),),
+        f"a PID namespace ({_USERNS_HINT}), a uid per worker (root, or CAP_SETUID), a cgroup v2 subtree "
+        "(root, or one delegated to the user: `systemd-run --user --scope -p Delegate=yes`), "
+        "or a subreaper (Linux 3.4+)",
     ),
     Guarantee(
         "bounded-resources",

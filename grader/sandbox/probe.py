@@ -11,8 +11,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import landlock
-from grader.sandbox.cgroups import CGROUP_ROOT
+from grader.sandbox import cgroups, landlock
 from grader.sandbox.jail import Jail, readonly_paths
 from grader.sandbox.linux import fork_into_new_pid_namespace, fork_through_intermediate
 from grader.sandbox.policy import LAYERS, Layer, MiB, reason
@@ -109,20 +108,25 @@ def _probe_once(config: ZygoteConfig, wanted: list[str], applied: list[str]) -> 
 def _probe_child(config: ZygoteConfig, wanted: list[str], applied: list[str], keep_fd: int) -> dict[str, Any]:
     limits = config.limits
     found: dict[str, Any] = {}
-    for name in ("pids-cgroup", "memory-cgroup"):  # checked first: /proc/self/cgroup goes with the root
+    for name in cgroups.LAYERS:  # checked first: /proc/self/cgroup goes with the root
         if name in applied:
-            ok = _in_cgroup(config.cgroups[name])
-            setting = (
-                f"{limits.submission_processes} processes"
-                if name == "pids-cgroup"
-                else f"{limits.submission_memory // MiB} MiB of memory"
-            )
-            found[name] = (
-                ok,
-                f"all workers of one submission together: at most {setting}"
-                if ok
-                else f"joining {config.cgroups[name]} had no effect",
-            )
+            ok = cgroups.holds_self(config.cgroups[name])
+            kind = config.cgroup_kinds.get(name, "a cgroup")
+            if name == "kill-cgroup":
+                does = (
+                    f"{kind}: each worker in a leaf of its own, killed as a whole with cgroup.kill when it ends"
+                    if Path(config.cgroups[name], "cgroup.kill").exists()
+                    else f"{kind}: each worker in a leaf of its own, frozen and killed process by process when it "
+                    "ends (no cgroup.kill before Linux 5.14)"
+                )
+            else:
+                setting = (
+                    f"{limits.submission_processes} processes"
+                    if name == "pids-cgroup"
+                    else f"{limits.submission_memory // MiB} MiB of memory"
+                )
+                does = f"all workers of one submission together: at most {setting} ({kind})"
+            found[name] = (ok, does if ok else f"joining {config.cgroups[name]} had no effect")
     jail = Jail(config, [*(name for name in wanted if name != "pid-namespace"), *applied], strict=False)
     uid = jail.enter(Path(config.scratch, "probe"), [], [keep_fd])
     for name, why in jail.failures.items():
@@ -231,12 +235,6 @@ def _filter_refuses() -> tuple[bool, str]:
     except OSError as exc:
         return False, f"a netlink socket failed with {exc}, not EPERM"
     return False, "a netlink socket could be opened"
-
-
-def _in_cgroup(folder: str) -> bool:
-    relative = "/" + str(Path(folder).relative_to(CGROUP_ROOT)).split("/", 1)[1]  # past the controller
-    with open("/proc/self/cgroup") as own:
-        return any(line.rstrip("\n").split(":", 2)[2] == relative for line in own)
 
 
 def _loopback_unreachable() -> tuple[bool, str]:

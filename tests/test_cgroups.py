@@ -1,0 +1,187 @@
+"""cgroups for real: v2's cgroup.kill takes every process of a worker down, and the
+cgroups of graders that died are cleaned up, in v1 and v2.
+
+This machine is cgroup v1 for pids and memory (v2 has neither controller here), so
+what v2 makes real is tested in a private mount namespace where cgroup2 is mounted
+afresh in a temporary folder (the one hierarchy, with cgroup.kill, cgroup.freeze and
+cgroup.events, and no controller the code needs): the grader must find it there from
+/proc/self/mountinfo. pids.max and memory.max on v2 cannot be produced here without
+taking the pids and memory controllers from v1, which this machine's own
+infrastructure holds; they are not tested.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from grader.sandbox import cgroups
+from grader.sandbox.policy import Limits, Policy
+from grader.sandbox.process import Sandbox, WorkerSpec
+from grader.sandbox.protocol import AppLoaded
+from tests.helpers import ROOT, live_tasks_named
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting cgroup2 and making v1 cgroups needs root")
+
+#: A worker that leaves 20 setsid daemons behind, and a process that forks on and on,
+#: each child moving to a new pid as its parent leaves (a list of pids to kill is
+#: always out of date).
+ORPHANS = """
+import ctypes, os, time
+ctypes.CDLL(None).prctl(15, b"{marker}", 0, 0, 0)
+from flask import Flask
+for _ in range(20):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            time.sleep(60)
+        os._exit(0)
+if os.fork() == 0:
+    os.setsid()
+    while True:
+        time.sleep(0.002)
+        if os.fork() != 0:
+            os._exit(0)
+app = Flask(__name__)
+"""
+#: Only the cgroup can take them down: no PID namespace, own uid or subreaper (and the
+#: v1 cgroups, which would kill them at the end of the submission, are left off too).
+ONLY_THE_CGROUP = Policy(disable=frozenset({"pid-namespace", "uid", "subreaper", "pids-cgroup", "memory-cgroup"}))
+
+
+def in_private_cgroup2(tmp_path: Path, call: str) -> None:
+    """Run ``call`` (Python) as root in a mount namespace of its own, where the only
+    cgroup2 mount is a fresh one in ``tmp_path``; its assertions fail this test."""
+    mount = tmp_path / "cgroup2"
+    mount.mkdir()
+    host = os.readlink("/proc/self/ns/mnt")
+    script = (
+        f'[ "$(readlink /proc/self/ns/mnt)" != "{host}" ] || exit 99; '  # never unmount the machine's
+        "for m in $(grep -w cgroup2 /proc/self/mountinfo | cut -d' ' -f5); do umount -l $m; done; "
+        f"mount -t cgroup2 none {mount} && exec {sys.executable} -c 'import sys; sys.path.insert(0, \"{ROOT}\"); {call}'"
+    )
+    done = subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def orphans_are_killed(mount: str, marker: str, at_once: bool) -> None:
+    """In the private namespace: a worker's orphans are all in its cgroup v2 leaf, and
+    gone with it when the worker is killed; then the submission's cgroup is removed."""
+    assert [str(m.path) for m in cgroups.mounts() if m.version == 2] == [mount]
+    app = Path(tempfile.mkdtemp()) / "app.py"
+    app.write_text(textwrap.dedent(ORPHANS).replace("{marker}", marker))
+    try:
+        with Sandbox(ONLY_THE_CGROUP) as sandbox:
+            layer = sandbox.layers["kill-cgroup"]
+            assert layer.active, layer.detail
+            assert f"cgroup v2 at {mount}, as root" in layer.detail
+            worker = sandbox.spawn(WorkerSpec(((app, "app.py"),)))
+            assert isinstance(worker.hello, AppLoaded)
+            leaf = Path(worker.cgroup)
+            submission, parent = leaf.parent, leaf.parent.parent
+            assert parent.parent == Path(mount) and parent.name.startswith(f"flask-grader-{os.getpid()}-")
+            deadline = time.monotonic() + 10
+            while len(set(cgroups._procs_below(leaf))) < 22 and time.monotonic() < deadline:
+                time.sleep(0.05)  # the worker, its 20 daemons and the forker
+            assert len(set(cgroups._procs_below(leaf))) >= 22
+            assert len(live_tasks_named(marker)) >= 21  # the forker may be between two pids
+            if not at_once:  # as before Linux 5.14: frozen, then killed one by one
+                cgroups.kill(leaf, at_once=False)
+                assert live_tasks_named(marker) == []
+            worker.kill()
+            assert live_tasks_named(marker) == [], "a process of the worker outlived it"
+            assert not leaf.exists()
+        assert not submission.exists()
+    finally:
+        for _ in range(200):  # the test failed: leave nothing running anyway
+            for task in live_tasks_named(marker):
+                try:
+                    os.kill(int(task.split("/")[2]), signal.SIGKILL)
+                except (ProcessLookupError, ValueError, IndexError):
+                    pass
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["cgroup.kill", "freeze-then-kill"])
+def test_a_worker_s_daemons_and_forker_die_with_its_cgroup_v2_leaf(tmp_path, at_once):
+    marker = "fg" + os.urandom(6).hex()
+    call = f"from tests.test_cgroups import orphans_are_killed; orphans_are_killed({str(tmp_path / 'cgroup2')!r}, {marker!r}, {at_once})"  # fmt: skip
+    in_private_cgroup2(tmp_path, call.replace("'", '"'))
+    assert live_tasks_named(marker) == []
+
+
+def dead_pid() -> int:
+    """A pid no process has now (that of a process that has just ended)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def sleeper_in(folder: Path, marker: str) -> subprocess.Popen[bytes]:
+    """A process in the cgroup ``folder``, as a dead grader's orphan would be."""
+    join = f"echo $$ > {folder}/cgroup.procs && exec python3 -c 'import ctypes, time; ctypes.CDLL(None).prctl(15, b\"{marker}\", 0, 0, 0); time.sleep(60)'"  # fmt: skip
+    sleeper = subprocess.Popen(["sh", "-c", join])
+    deadline = time.monotonic() + 10
+    while not live_tasks_named(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert live_tasks_named(marker)
+    return sleeper
+
+
+def stale_v2_cgroups_are_removed(mount: str, marker: str) -> None:
+    stale = Path(mount, f"flask-grader-{dead_pid()}-0badc0de")
+    (stale / "submission-1").mkdir(parents=True)
+    (stale / "empty").mkdir()
+    sleeper = sleeper_in(stale / "submission-1", marker)
+    alive = Path(mount, f"flask-grader-{os.getpid()}-1badc0de")  # this process's: not stale
+    alive.mkdir()
+    try:
+        made, _, _ = cgroups.create_cgroups(Limits(), disable=("pids-cgroup", "memory-cgroup"))
+        assert not stale.exists() and alive.exists()
+        assert sleeper.wait(timeout=5) == -signal.SIGKILL
+        cgroups.remove_cgroups(made)
+    finally:
+        sleeper.kill()
+        alive.rmdir()
+
+
+def test_the_cgroups_of_dead_graders_are_removed_and_their_orphans_killed_v2(tmp_path):
+    marker = "fg" + os.urandom(6).hex()
+    call = f"from tests.test_cgroups import stale_v2_cgroups_are_removed; stale_v2_cgroups_are_removed({str(tmp_path / 'cgroup2')!r}, {marker!r})"  # fmt: skip
+    in_private_cgroup2(tmp_path, call.replace("'", '"'))
+
+
+def test_the_cgroups_of_dead_graders_are_removed_and_their_orphans_killed_v1():
+    """In this machine's v1 pids hierarchy (only flask-grader's cgroups are in it)."""
+    v1 = next((m for m in cgroups.mounts() if m.version == 1 and "pids" in m.options), None)
+    if v1 is None:
+        pytest.skip("no cgroup v1 pids hierarchy on this machine")
+    own = v1.folder(cgroups.own_cgroups()["pids"])
+    assert own is not None
+    marker = "fg" + os.urandom(6).hex()
+    stale, empty = own / f"flask-grader-{dead_pid()}-0badc0de", own / f"flask-grader-{dead_pid()}-1badc0de"
+    stale.mkdir()
+    empty.mkdir()
+    sleeper = sleeper_in(stale, marker)
+    try:
+        made, _, _ = cgroups.create_cgroups(Limits(), disable=("memory-cgroup", "kill-cgroup"))
+        assert made["pids-cgroup"].startswith(str(own))
+        assert not stale.exists() and not empty.exists()
+        assert sleeper.wait(timeout=5) == -signal.SIGKILL
+        cgroups.remove_cgroups(made)
+        assert not Path(made["pids-cgroup"]).exists()
+    finally:
+        sleeper.kill()
