@@ -27,18 +27,22 @@ from grader.sandbox import cgroups
 from grader.sandbox.policy import Limits, Policy
 from grader.sandbox.process import Sandbox, WorkerSpec
 from grader.sandbox.protocol import AppLoaded
+from tests import test_sandbox_modes
 from tests.helpers import ROOT, live_tasks_named
+
+# Fixtures: a plain user made by the tests, and a Python it can run.
+user, interpreter = test_sandbox_modes.user, test_sandbox_modes.interpreter
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting cgroup2 and making v1 cgroups needs root")
 
-#: A worker that leaves 20 setsid daemons behind, and a process that forks on and on,
-#: each child moving to a new pid as its parent leaves (a list of pids to kill is
-#: always out of date).
+#: A worker that leaves 12 setsid daemons behind (a plain user has 32 processes in
+#: all), and a process that forks on and on, each child moving to a new pid as its
+#: parent leaves (a list of pids to kill is always out of date).
 ORPHANS = """
 import ctypes, os, time
 ctypes.CDLL(None).prctl(15, b"{marker}", 0, 0, 0)
 from flask import Flask
-for _ in range(20):
+for _ in range(12):
     if os.fork() == 0:
         os.setsid()
         if os.fork() == 0:
@@ -57,17 +61,31 @@ app = Flask(__name__)
 ONLY_THE_CGROUP = Policy(disable=frozenset({"pid-namespace", "uid", "subreaper", "pids-cgroup", "memory-cgroup"}))
 
 
-def in_private_cgroup2(tmp_path: Path, call: str) -> None:
-    """Run ``call`` (Python) as root in a mount namespace of its own, where the only
-    cgroup2 mount is a fresh one in ``tmp_path``; its assertions fail this test."""
-    mount = tmp_path / "cgroup2"
-    mount.mkdir()
+def in_private_cgroup2(function: str, *args: object, as_user: str = "", python: str = sys.executable) -> None:
+    """Call ``function`` of this module (the cgroup2 mount point first, then ``args``)
+    in a mount namespace of its own, where the only cgroup2 mount is a fresh one in a
+    temporary folder; its assertions fail this test. With ``as_user``, as that user, in
+    a cgroup delegated to them as systemd delegates one (the folder and its
+    cgroup.procs, cgroup.threads and cgroup.subtree_control are theirs)."""
+    mount = Path(tempfile.mkdtemp(prefix="fg-cgroup2-", dir="/tmp"))
+    mount.chmod(0o755)  # the plain user reaches it
     host = os.readlink("/proc/self/ns/mnt")
+    call = f"from tests.test_cgroups import {function}; {function}{(str(mount), *args)!r}".replace("'", '"')
+    command = f"{python} -c 'import sys; sys.path.insert(0, \"{ROOT}\"); {call}'"
     script = (
         f'[ "$(readlink /proc/self/ns/mnt)" != "{host}" ] || exit 99; '  # never unmount the machine's
         "for m in $(grep -w cgroup2 /proc/self/mountinfo | cut -d' ' -f5); do umount -l $m; done; "
-        f"mount -t cgroup2 none {mount} && exec {sys.executable} -c 'import sys; sys.path.insert(0, \"{ROOT}\"); {call}'"
+        f"mount -t cgroup2 none {mount} || exit 98; "
     )
+    if not as_user:
+        script += f"exec {command}"
+    else:
+        delegated = mount / f"fg-delegated-{os.urandom(4).hex()}"
+        script += (
+            f"mkdir {delegated} && cd {delegated} && chown {as_user} . cgroup.procs cgroup.threads cgroup.subtree_control"
+            f" && echo $$ > cgroup.procs && cd / && runuser -u {as_user} -- {command}; code=$?; "
+            f"echo $$ > {mount}/cgroup.procs; rmdir {delegated}/*/ 2>/dev/null; rmdir {delegated}; exit $code"
+        )
     done = subprocess.run(
         ["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
         capture_output=True,
@@ -75,6 +93,7 @@ def in_private_cgroup2(tmp_path: Path, call: str) -> None:
         timeout=120,
         cwd=ROOT,
     )
+    mount.rmdir()  # unmounted with the namespace
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -84,21 +103,27 @@ def orphans_are_killed(mount: str, marker: str, at_once: bool) -> None:
     assert [str(m.path) for m in cgroups.mounts() if m.version == 2] == [mount]
     app = Path(tempfile.mkdtemp()) / "app.py"
     app.write_text(textwrap.dedent(ORPHANS).replace("{marker}", marker))
+    if os.geteuid() == 0:
+        how, policy, top = f"cgroup v2 at {mount}, as root", ONLY_THE_CGROUP, Path(mount)
+    else:  # in a user namespace the uid layer is not used; the subreaper is left off too
+        top = Path(mount, cgroups.own_cgroups()[""].lstrip("/"))
+        how, policy = f"cgroup v2, the subtree delegated to uid {os.geteuid()} ({top})", ONLY_THE_CGROUP
     try:
-        with Sandbox(ONLY_THE_CGROUP) as sandbox:
+        with Sandbox(policy) as sandbox:
             layer = sandbox.layers["kill-cgroup"]
             assert layer.active, layer.detail
-            assert f"cgroup v2 at {mount}, as root" in layer.detail
+            assert how in layer.detail, layer.detail
+            assert not sandbox.layers["pid-namespace"].active and not sandbox.layers["subreaper"].active
             worker = sandbox.spawn(WorkerSpec(((app, "app.py"),)))
-            assert isinstance(worker.hello, AppLoaded)
+            assert isinstance(worker.hello, AppLoaded), worker.hello
             leaf = Path(worker.cgroup)
             submission, parent = leaf.parent, leaf.parent.parent
-            assert parent.parent == Path(mount) and parent.name.startswith(f"flask-grader-{os.getpid()}-")
+            assert parent.parent == top and parent.name.startswith(f"flask-grader-{os.getpid()}-")
             deadline = time.monotonic() + 10
-            while len(set(cgroups._procs_below(leaf))) < 22 and time.monotonic() < deadline:
-                time.sleep(0.05)  # the worker, its 20 daemons and the forker
-            assert len(set(cgroups._procs_below(leaf))) >= 22
-            assert len(live_tasks_named(marker)) >= 21  # the forker may be between two pids
+            while len(set(cgroups._procs_below(leaf))) < 14 and time.monotonic() < deadline:
+                time.sleep(0.05)  # the worker, its 12 daemons and the forker
+            assert len(set(cgroups._procs_below(leaf))) >= 14
+            assert len(live_tasks_named(marker)) >= 13  # the forker may be between two pids
             if not at_once:  # as before Linux 5.14: frozen, then killed one by one
                 cgroups.kill(leaf, at_once=False)
                 assert live_tasks_named(marker) == []
@@ -116,10 +141,17 @@ def orphans_are_killed(mount: str, marker: str, at_once: bool) -> None:
 
 
 @pytest.mark.parametrize("at_once", [True, False], ids=["cgroup.kill", "freeze-then-kill"])
-def test_a_worker_s_daemons_and_forker_die_with_its_cgroup_v2_leaf(tmp_path, at_once):
+def test_a_worker_s_daemons_and_forker_die_with_its_cgroup_v2_leaf(at_once):
     marker = "fg" + os.urandom(6).hex()
-    call = f"from tests.test_cgroups import orphans_are_killed; orphans_are_killed({str(tmp_path / 'cgroup2')!r}, {marker!r}, {at_once})"  # fmt: skip
-    in_private_cgroup2(tmp_path, call.replace("'", '"'))
+    in_private_cgroup2("orphans_are_killed", marker, at_once)
+    assert live_tasks_named(marker) == []
+
+
+def test_as_a_plain_user_the_delegated_subtree_kills_a_worker_s_daemons(user, interpreter):
+    """As systemd's ``Delegate=yes`` gives a cgroup to a user, a user grading in it gets
+    the same: the per-grader parent is made in the subtree the grader sits in."""
+    marker = "fg" + os.urandom(6).hex()
+    in_private_cgroup2("orphans_are_killed", marker, True, as_user=user, python=interpreter)
     assert live_tasks_named(marker) == []
 
 
@@ -158,10 +190,9 @@ def stale_v2_cgroups_are_removed(mount: str, marker: str) -> None:
         alive.rmdir()
 
 
-def test_the_cgroups_of_dead_graders_are_removed_and_their_orphans_killed_v2(tmp_path):
+def test_the_cgroups_of_dead_graders_are_removed_and_their_orphans_killed_v2():
     marker = "fg" + os.urandom(6).hex()
-    call = f"from tests.test_cgroups import stale_v2_cgroups_are_removed; stale_v2_cgroups_are_removed({str(tmp_path / 'cgroup2')!r}, {marker!r})"  # fmt: skip
-    in_private_cgroup2(tmp_path, call.replace("'", '"'))
+    in_private_cgroup2("stale_v2_cgroups_are_removed", marker)
 
 
 def test_the_cgroups_of_dead_graders_are_removed_and_their_orphans_killed_v1():
