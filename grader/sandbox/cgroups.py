@@ -325,8 +325,10 @@ def join(folder: str) -> None:
 # ------------------------------------------------------------------ killing
 
 
-def kill(folder: str | Path, at_once: bool = True) -> None:
-    """Kill every process in the cgroup ``folder`` and below it, and wait until they are gone.
+def kill(folder: str | Path, at_once: bool = True, wait: float = 2.0) -> None:
+    """Kill every process in the cgroup ``folder`` and below it, and wait up to ``wait``
+    seconds until they are gone (``cgroup.kill`` has them all marked for death when it
+    returns: none runs another instruction of its own, so a worker's end need not wait).
 
     v2 has ``cgroup.kill``, which the kernel applies to forks under way too; before
     Linux 5.14, the cgroup is frozen, then each process killed (the freezer lets
@@ -351,7 +353,7 @@ def kill(folder: str | Path, at_once: bool = True) -> None:
                 (folder / "cgroup.freeze").write_text("0")
             except OSError:
                 pass
-    _wait_empty(folder, 2.0)
+    _wait_empty(folder, wait)
 
 
 def _kill_at_once(folder: Path) -> bool:
@@ -387,6 +389,7 @@ def _procs_below(folder: Path) -> Iterator[int]:
 def _wait_empty(folder: Path, wait: float) -> None:
     deadline = time.monotonic() + wait
     events = folder / "cgroup.events"  # v2: "populated 0" once no process is left below
+    pause = 0.0005
     while time.monotonic() < deadline:
         if events.exists():
             text = _read(events)
@@ -394,7 +397,8 @@ def _wait_empty(folder: Path, wait: float) -> None:
                 return
         elif not any(True for _ in _procs_below(folder)):
             return
-        time.sleep(0.005)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.02)
 
 
 def kill_cgroups(cgroups: dict[str, str]) -> None:

@@ -405,8 +405,8 @@ class WorkerProcess:
         if "uid" in self.layers and "pid-namespace" not in self.layers:
             kill_uid(self.uid)
         if self.cgroup:  # wherever they went (a new session, a new process group, a double fork)
-            cgroups.kill(self.cgroup)
-            cgroups.remove_cgroups({"worker": self.cgroup})
+            cgroups.kill(self.cgroup, wait=0)
+            cgroups.remove_cgroups({"worker": self.cgroup}, wait=0)  # else with the submission's, at close
         self.on_kill()
         try:
             self.sock.close()
