@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from grader.sandbox import cgroups
-from grader.sandbox.policy import Limits, Policy
+from grader.sandbox.policy import Limits, Policy, guarantees
 from grader.sandbox.process import Sandbox, WorkerSpec
 from grader.sandbox.protocol import AppLoaded
 from tests import test_sandbox_modes
@@ -104,15 +104,17 @@ def orphans_are_killed(mount: str, marker: str, at_once: bool) -> None:
     app = Path(tempfile.mkdtemp()) / "app.py"
     app.write_text(textwrap.dedent(ORPHANS).replace("{marker}", marker))
     if os.geteuid() == 0:
-        how, policy, top = f"cgroup v2 at {mount}, as root", ONLY_THE_CGROUP, Path(mount)
+        how, policy, top = "cgroup v2, as root", ONLY_THE_CGROUP, Path(mount)
     else:  # in a user namespace the uid layer is not used; the subreaper is left off too
         top = Path(mount, cgroups.own_cgroups()[""].lstrip("/"))
-        how, policy = f"cgroup v2, the subtree delegated to uid {os.geteuid()} ({top})", ONLY_THE_CGROUP
+        how, policy = f"cgroup v2, a subtree delegated to uid {os.geteuid()}", ONLY_THE_CGROUP
     try:
         with Sandbox(policy) as sandbox:
             layer = sandbox.layers["kill-cgroup"]
             assert layer.active, layer.detail
-            assert how in layer.detail, layer.detail
+            assert layer.how == how and sandbox._cgroups["kill-cgroup"] in layer.detail
+            kept = {kept.name: kept for kept in guarantees(sandbox.layers)}["no-process-left"]
+            assert kept.met and kept.by == ("kill-cgroup",) and f"(kill-cgroup: {how})" in kept.detail
             assert not sandbox.layers["pid-namespace"].active and not sandbox.layers["subreaper"].active
             worker = sandbox.spawn(WorkerSpec(((app, "app.py"),)))
             assert isinstance(worker.hello, AppLoaded), worker.hello

@@ -133,7 +133,7 @@ class _Parent:
 
     pid: int
     folder: Path
-    how: str  # by what, for doctor: "cgroup v2 at ..., as root"
+    how: str  # by what, for doctor and the result JSON: "cgroup v2, as root" (no path: results are reproducible)
     controllers: frozenset[str]  # those its children get
     unavailable: dict[str, str]  # controller: why not
 
@@ -194,7 +194,7 @@ def create_cgroups(limits: Limits, disable: Iterable[str]) -> tuple[dict[str, st
             problems[layer] = problem
         else:
             made[layer] = str(folder)
-            kinds[layer] = f"cgroup v1 at {v1.path}, " + ("as root" if os.geteuid() == 0 else f"as uid {os.geteuid()}")
+            kinds[layer] = "cgroup v1, " + ("as root" if os.geteuid() == 0 else f"as uid {os.geteuid()}")
     if submission is not None and str(submission) not in made.values():
         _rmdir(submission)
     return made, problems, kinds
@@ -233,12 +233,12 @@ def _grader_parent(mount: Mount, own: str) -> _Parent:
         if current is None:
             raise _Unavailable(f"this process's cgroup {own} is not visible at {mount.path}")
         if os.geteuid() == 0 and mount.root == "/":
-            base, how = mount.path, f"cgroup v2 at {mount.path}, as root"
+            base, how = mount.path, "cgroup v2, as root"
         else:
             base = current
             if base.name == "judge" and base.parent.name.startswith("flask-grader-"):
                 base = base.parent.parent  # started by a grader that moved itself there
-            how = f"cgroup v2, the subtree delegated to uid {os.geteuid()} ({base})"
+            how = f"cgroup v2, a subtree delegated to uid {os.geteuid()}"
             if not (os.access(base, os.W_OK) and os.access(base / "cgroup.procs", os.W_OK)):
                 raise _Unavailable(
                     f"{base} is not writable by uid {os.geteuid()}: no cgroup is delegated to it; {_DELEGATE_HINT}"

@@ -61,6 +61,7 @@ class Guarantee:
     promise: str
     needs: tuple[frozenset[str], ...]
     enable: str  # what would make it hold where it does not
+    also: frozenset[str] = frozenset()  # layers that make it stronger where they work, needed or not
 
 
 _USERNS_HINT = (
@@ -94,6 +95,7 @@ GUARANTEES = (
         "CPU, memory, processes, open files, file size and output are bounded",
         (frozenset({"rlimits"}),),
         "setrlimit (any Unix)",
+        frozenset({"pids-cgroup", "memory-cgroup"}),  # a submission's total, beside each worker's
     ),
     Guarantee(
         "no-reach",
@@ -153,6 +155,7 @@ class Layer:
     name: str
     active: bool = False
     detail: str = ""  # what it does when active, why it is off otherwise
+    how: str = ""  # by what, when one layer has several ways: "cgroup v2, as root"
 
 
 def reason(exc: Exception) -> str:
@@ -180,10 +183,12 @@ def guarantees(layers: dict[str, Layer]) -> list[Kept]:
     active = {name for name, layer in layers.items() if layer.active}
     kept = []
     for guarantee in GUARANTEES:
-        by = tuple(name for name in LAYERS if any(name in group for group in guarantee.needs) and name in active)
+        helping = guarantee.also.union(*guarantee.needs)
+        by = tuple(name for name in LAYERS if name in helping and name in active)
         unmet = [group for group in guarantee.needs if not group & active]
         if not unmet:
-            kept.append(Kept(guarantee.name, True, by, guarantee.promise))
+            hows = "; ".join(f"{name}: {layers[name].how}" for name in by if layers[name].how)
+            kept.append(Kept(guarantee.name, True, by, f"{guarantee.promise} ({hows})" if hows else guarantee.promise))
             continue
         names = dict.fromkeys(name for group in unmet for name in LAYERS if name in group)
         why = "; ".join(f"{name}: {layers[name].detail}" for name in names)
@@ -201,7 +206,8 @@ def describe(layers: dict[str, Layer]) -> str:
     lines = ["Guarantees:"]
     for kept in guarantees(layers):
         state = "met    " if kept.met else "MISSING"
-        by = f"by {', '.join(kept.by)}" if kept.met else kept.detail
+        named = (f"{name} ({layers[name].how})" if layers[name].how else name for name in kept.by)
+        by = f"by {', '.join(named)}" if kept.met else kept.detail
         lines.append(f"  {state}  {kept.name:{width}}  {by}")
     lines.append("Layers:")
     for name in LAYERS:

@@ -64,6 +64,9 @@ def probe(config: ZygoteConfig, known: dict[str, Layer]) -> dict[str, Layer]:
             layers["landlock"].active, layers["landlock"].detail = found.get("landlock") or found.get(
                 "probe", (False, "the probe reported nothing")
             )
+    for name in cgroups.LAYERS:  # which hierarchy, and whose: for doctor and the result JSON
+        if layers[name].active:
+            layers[name].how = config.cgroup_kinds.get(name, "")
     return layers
 
 
@@ -111,12 +114,12 @@ def _probe_child(config: ZygoteConfig, wanted: list[str], applied: list[str], ke
     for name in cgroups.LAYERS:  # checked first: /proc/self/cgroup goes with the root
         if name in applied:
             ok = cgroups.holds_self(config.cgroups[name])
-            kind = config.cgroup_kinds.get(name, "a cgroup")
+            kind = f"{config.cgroup_kinds.get(name, 'a cgroup')}: {config.cgroups[name]}"
             if name == "kill-cgroup":
                 does = (
-                    f"{kind}: each worker in a leaf of its own, killed as a whole with cgroup.kill when it ends"
+                    "each worker in a leaf of its own, killed as a whole with cgroup.kill when it ends"
                     if Path(config.cgroups[name], "cgroup.kill").exists()
-                    else f"{kind}: each worker in a leaf of its own, frozen and killed process by process when it "
+                    else "each worker in a leaf of its own, frozen and killed process by process when it "
                     "ends (no cgroup.kill before Linux 5.14)"
                 )
             else:
@@ -125,7 +128,8 @@ def _probe_child(config: ZygoteConfig, wanted: list[str], applied: list[str], ke
                     if name == "pids-cgroup"
                     else f"{limits.submission_memory // MiB} MiB of memory"
                 )
-                does = f"all workers of one submission together: at most {setting} ({kind})"
+                does = f"all workers of one submission together: at most {setting}"
+            does = f"{does} ({kind})"
             found[name] = (ok, does if ok else f"joining {config.cgroups[name]} had no effect")
     jail = Jail(config, [*(name for name in wanted if name != "pid-namespace"), *applied], strict=False)
     uid = jail.enter(Path(config.scratch, "probe"), [], [keep_fd])

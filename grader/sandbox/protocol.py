@@ -71,7 +71,7 @@ class ZygoteConfig:
     cgroups: dict[str, str] = field(default_factory=dict)  # layer -> cgroup folder
     cgroup_problems: dict[str, str] = field(default_factory=dict)  # layer -> why there is none
     linux: bool = True  # False: use no Linux feature, as on macOS (tests that path)
-    cgroup_kinds: dict[str, str] = field(default_factory=dict)  # layer -> by what: "cgroup v2 at ..., as root"
+    cgroup_kinds: dict[str, str] = field(default_factory=dict)  # layer -> by what: "cgroup v2, as root"
 
 
 @dataclass(frozen=True)
