@@ -191,7 +191,8 @@ def create_cgroups(limits: Limits, disable: Iterable[str]) -> tuple[dict[str, st
             continue
         folder, problem = _v1_cgroup(v1, own.get(controller), name, controller, limits)
         if folder is None:
-            problems[layer] = problem
+            v2 = why_not_v2 if unified is None else unified.unavailable.get(controller, why_not_v2)
+            problems[layer] = f"{problem}; and in cgroup v2: {v2}"
         else:
             made[layer] = str(folder)
             kinds[layer] = "cgroup v1, " + ("as root" if os.geteuid() == 0 else f"as uid {os.geteuid()}")
