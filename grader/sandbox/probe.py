@@ -117,10 +117,13 @@ def _probe_child(config: ZygoteConfig, wanted: list[str], applied: list[str], ke
             kind = f"{config.cgroup_kinds.get(name, 'a cgroup')}: {config.cgroups[name]}"
             if name == "kill-cgroup":
                 does = (
-                    "each worker in a leaf of its own, killed as a whole with cgroup.kill when it ends"
-                    if Path(config.cgroups[name], "cgroup.kill").exists()
-                    else "each worker in a leaf of its own, frozen and killed process by process when it "
-                    "ends (no cgroup.kill before Linux 5.14)"
+                    "where no PID namespace or uid of its own does, each worker in a leaf of its own, "
+                    + (
+                        "killed as a whole with cgroup.kill when it ends"
+                        if Path(config.cgroups[name], "cgroup.kill").exists()
+                        else "frozen and killed process by process when it ends (no cgroup.kill before Linux 5.14)"
+                    )
+                    + "; the submission's cgroup killed as a whole at its end"
                 )
             else:
                 setting = (
