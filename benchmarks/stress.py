@@ -2,7 +2,7 @@
 
 A grade must not depend on what else the machine does. This grades every
 reference solution and a submission of typical mistakes (the first of each
-exercise's, from ``tests/exercises/``) once on a quiet machine, then again and
+exercise's, from ``tests/exercises/cases/``) once on a quiet machine, then again and
 again, two gradings side by side, while hostile neighbours that it starts itself
 saturate the machine:
 
@@ -24,7 +24,6 @@ finishing the gradings under way.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import shutil
@@ -42,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from grader.course import Course  # noqa: E402
 from grader.grading import grade  # noqa: E402
+from tests.exercises import cases  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 HOSTILE = ("loop_in_view", "fork_loop", "double_fork", "memory_bomb")
@@ -67,15 +67,14 @@ def canonical(result: Any) -> str:
 
 def mistakes_submission(folder: Path) -> Path:
     """A submission holding the first typical mistake of every exercise that lists some."""
-    for module_file in sorted((ROOT / "tests" / "exercises").glob("test_[0-9][0-9]_*.py")):
-        module = importlib.import_module(f"tests.exercises.{module_file.stem}")
-        mistakes = getattr(module, "MISTAKES", {})
+    for exercise in cases.names():
+        mistakes = cases.load(exercise).mistakes
         if not mistakes:
             continue
         submission, _ = next(iter(mistakes.values()))
         files = submission if isinstance(submission, dict) else {"app.py": submission}
         for name, content in files.items():
-            path = folder / module.EXERCISE / name
+            path = folder / exercise / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(content), encoding="utf-8")
     return folder

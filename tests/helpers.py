@@ -9,9 +9,11 @@ import glob
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from grader.results import ExerciseResult
+from grader.results import CheckResult, ExerciseResult
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +40,20 @@ def failing(exercise: ExerciseResult) -> set[str]:
 
 def solution(exercise_id: str) -> str:
     return (ROOT / "solutions" / exercise_id / "app.py").read_text(encoding="utf-8")
+
+
+Submission = str | dict[str, str]
+"""The source of an exercise's ``app.py``, or its files by name (``{"templates/base.html": ...}``)."""
+
+
+def grade_one(grade_files: Callable[..., Any], exercise: str, submission: Submission) -> ExerciseResult:
+    """Grade ``submission`` as the learner's folder for ``exercise`` (with the ``grade_files`` fixture)."""
+    files = submission if isinstance(submission, dict) else {"app.py": submission}
+    return grade_files({f"{exercise}/{name}": content for name, content in files.items()}).exercises[0]
+
+
+def check_named(result: ExerciseResult, name: str) -> CheckResult:
+    return next(check for check in result.checks if check.name == name)
 
 
 def live_tasks_named(name: str) -> list[str]:

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import Course
-from tests.exercises import test_01_app_instance as ex01
-from tests.exercises import test_02_first_route as ex02
+from tests.exercises import cases
 from tests.helpers import ROOT, solution, write_submission
 
 EXERCISES = ["01_app_instance", "02_first_route"]
+EX01, EX02 = (cases.load(exercise) for exercise in EXERCISES)
 SECRET = "HIDDEN-SECRET"  # in the hidden checks' code, messages and hints: learners never see it
 
 HIDDEN_CHECKS = f'''
@@ -107,8 +107,7 @@ def correct(**replacements: str) -> dict[str, str]:
 
 
 def mistake(exercise: str, name: str) -> tuple[dict[str, str], dict[str, set[str]]]:
-    module = ex01 if exercise == EXERCISES[0] else ex02
-    source, checks = module.MISTAKES[name]
+    source, checks = cases.load(exercise).mistakes[name]
     failing = set(checks)
     if exercise == EXERCISES[1]:  # the hidden checks see the same mistakes
         failing |= {"about_is_stable"} if "about" in checks else set()
@@ -132,8 +131,8 @@ def plain_entry(name: str, content: bytes | str) -> tuple[zipfile.ZipInfo, bytes
 def learners() -> list[Learner]:
     app02 = solution(EXERCISES[1])
     alternative = {
-        "01_app_instance": textwrap.dedent(ex01.ALTERNATIVES["import flask"]),
-        "02_first_route": textwrap.dedent(ex02.ALTERNATIVES["add_url_rule"]),
+        "01_app_instance": textwrap.dedent(EX01.alternatives["import flask"]),
+        "02_first_route": textwrap.dedent(EX02.alternatives["add_url_rule"]),
     }
     class_ = [
         Learner("correct-folder", "folder", correct()),
@@ -316,8 +315,8 @@ def _zip(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> bytes:
 
 LMS_EXERCISE = "01_app_instance"
 APP01 = solution(LMS_EXERCISE)
-HARD_CODED, _ = ex01.MISTAKES["hard-coded import name"]  # fails import_name (2 of 4 points)
-STATIC_OFF, _ = ex01.MISTAKES["static route turned off"]  # fails static_route (1 of 4 points)
+HARD_CODED, _ = EX01.mistakes["hard-coded import name"]  # fails import_name (2 of 4 points)
+STATIC_OFF, _ = EX01.mistakes["static route turned off"]  # fails static_route (1 of 4 points)
 OLD, NEW = 1_000_000_000, 1_700_000_000  # file times: which of two submissions is the latest
 
 

@@ -15,11 +15,12 @@ import junitparser
 import xmlschema
 
 from grader.course import Course
-from tests.exercises.test_02_first_route import MISTAKES
+from tests.exercises import cases
 from tests.helpers import ROOT, solution, write_submission
 from tests.make_class import HIDDEN_NAMES, SECRET, write_hidden_checks
 
 SCHEMAS = Path(__file__).parent / "schemas"
+MISTAKES = cases.load("02_first_route").mistakes
 
 
 def flask_grader(*args: str | Path) -> subprocess.CompletedProcess[str]:

@@ -11,7 +11,9 @@ import pytest
 
 from grader.grading import grade
 from grader.results import SubmissionResult, schema
+from grader.sandbox.cputime import BACKSTOP
 from grader.sandbox.policy import GUARANTEE_NAMES
+from grader.sandbox.process import LOAD_TIMEOUT
 from tests.helpers import solution, statuses, write_submission
 
 EMPTY_APP = """
@@ -139,11 +141,21 @@ def test_an_unknown_exercise_name_is_an_error_of_its_own(course):
     assert known.passed
 
 
+def test_an_import_that_spins_forever_is_a_timeout_for_the_exercise(grade_files):
+    exercise = grade_files({"02_first_route/app.py": "while True:\n    pass\n"}).exercises[0]
+    assert exercise.status == "error" and "Timed out" in exercise.message
+    assert {check.status for check in exercise.checks} == {"error"}
+
+
 def test_an_import_that_never_returns_times_out_once_not_per_check(grade_files):
-    result = grade_files({"02_first_route/app.py": "while True:\n    pass\n"})
+    """A sleeping import waits for the wall-clock backstop whatever the machine's load (it
+    uses no CPU), so the time says how many loads were tried: one, not one per check."""
+    result = grade_files({"02_first_route/app.py": "import time\ntime.sleep(3600)\n"})
     exercise = result.exercises[0]
     assert exercise.status == "error" and "Timed out" in exercise.message
-    assert result.duration < 20
+    one_load = LOAD_TIMEOUT * BACKSTOP
+    assert len(exercise.checks) >= 4, "a load per check would take four backstops or more"
+    assert one_load <= result.duration < 3 * one_load  # the rest: starting the judge, slowly when loaded
 
 
 def test_a_view_that_hangs_is_a_timeout_naming_the_request(grade_files):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import textwrap
@@ -14,8 +13,8 @@ import pytest
 from grader.course import Course
 from grader.errors import WorkerCrashed
 from grader.grading import grade
-from grader.sandbox import landlock, protocol
-from grader.sandbox.policy import GUARANTEE_NAMES, LAYERS, Layer, Limits, Policy
+from grader.sandbox import landlock
+from grader.sandbox.policy import GUARANTEE_NAMES, LAYERS, Limits, Policy
 from grader.sandbox.process import Sandbox, WorkerSpec
 from grader.sandbox.protocol import AppLoaded
 from tests.helpers import ROOT, live_tasks_named, statuses, write_submission
@@ -271,72 +270,6 @@ def test_set_order_in_learner_code_is_the_same_on_every_run(grade_files):
     index = [next(check for check in exercise.checks if check.name == "index") for exercise in (first, second)]
     assert index[0].status == "failed" and "alpha" in index[0].message
     assert index[0].message == index[1].message
-
-
-# -- the messages between judge and worker
-
-EVERY_MESSAGE = [
-    protocol.ZygoteConfig("/tmp/s", "/g", Limits(open_files=64), ("uid",), {"pids-cgroup": "/c"}, {"x": "why"}),
-    protocol.StartWorker("/w", "/w.out", (("/src/app.py", "app.py"),), "main", "app", "app.py"),
-    protocol.ZygoteReady({"uid": Layer("uid", True, "own uid")}),
-    protocol.WorkerStarted(42, 0x40000007),
-    protocol.WorkerNotStarted("no fork"),
-    protocol.AppLoaded({"rules": [{"rule": "/"}]}),
-    protocol.AppNotLoaded("syntax_error", "app.py has a syntax error", "Traceback ..."),
-    protocol.Request(1, "POST", "/x", (("A", "b"),), True, {"q": "1"}, None, True, b"\x00\xff", None, "text/plain"),
-    protocol.Request(form={"a": "b"}, query_string="a=1"),
-    protocol.DescribeApp(),
-    protocol.UrlFor("user", {"name": "x"}),
-    protocol.Call("total", (1, [2]), {"k": None}, "/p", {"DEBUG": True}),
-    protocol.Assign("ITEMS", [1, 2]),
-    protocol.Response(
-        "200 OK", 200, (("Content-Type", "text/html"),), b"<p>\xe9</p>", protocol.LearnerError("E", "m", "t")
-    ),
-    protocol.BodyTooLarge(4),
-    protocol.AppState({}),
-    protocol.Value("/user/x"),
-    protocol.Raised(protocol.LearnerError("KeyError", "'a'", "")),
-    protocol.Missing(),
-    protocol.Done(),
-]
-
-
-@pytest.mark.parametrize("message", EVERY_MESSAGE, ids=lambda message: type(message).__name__)
-def test_every_message_arrives_as_it_was_sent(message):
-    assert protocol.decode(protocol.encode(message), type(message)) == message
-
-
-@pytest.mark.parametrize(
-    ("payload", "expected", "problem"),
-    [
-        (b'{"tag": "WorkerStarted", "pid": "12"}', protocol.WorkerStarted, "WorkerStarted.pid: unexpected str"),
-        (b'{"tag": "WorkerStarted", "pid": true}', protocol.WorkerStarted, "WorkerStarted.pid: unexpected bool"),
-        (b'{"tag": "WorkerStarted"}', protocol.WorkerStarted, "WorkerStarted: no field 'pid'"),
-        (b'{"tag": "WorkerStarted", "pid": 1, "x": 2}', protocol.WorkerStarted, "unexpected field 'x'"),
-        (b'{"tag": "Done"}', protocol.WorkerStarted, "expected WorkerStarted, got 'Done'"),
-        (b'{"pid": 1}', protocol.WorkerStarted, "expected WorkerStarted, got 'None'"),
-        (b"[1]", protocol.WorkerStarted, "a message must be a JSON object"),
-        (b"{", protocol.WorkerStarted, "malformed message"),
-        (
-            b'{"tag": "Response", "status": "200 OK", "status_code": 200, "headers": [["a"]], "body": ""}',
-            protocol.Response,
-            "Response.headers[]: unexpected list",
-        ),
-        (
-            b'{"tag": "Response", "status": "200 OK", "status_code": 200, "headers": [], "body": "!!"}',
-            protocol.Response,
-            "Response.body: not base64",
-        ),
-        (
-            b'{"tag": "Raised", "error": {"type": "E", "message": 1, "traceback": ""}}',
-            protocol.Raised,
-            "Raised.error.message: unexpected int",
-        ),
-    ],
-)
-def test_a_malformed_message_is_refused_naming_what_is_wrong(payload, expected, problem):
-    with pytest.raises(protocol.ProtocolError, match=re.escape(problem)):
-        protocol.decode(payload, expected)
 
 
 def test_the_zygote_imports_nothing_of_the_judge():

@@ -17,8 +17,7 @@ import pytest
 
 from grader.course import Course
 from grader.expectations.response import CONTENT_TYPE_HINTS
-from tests.exercises.cases import check_named, grade_one
-from tests.helpers import ROOT, solution
+from tests.helpers import ROOT, check_named, grade_one, solution
 
 COURSE = Course(ROOT)
 CODE = re.compile(r"`([^`]+)`")

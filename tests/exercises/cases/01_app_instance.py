@@ -1,8 +1,7 @@
-"""Exercise 01: correct alternatives get full marks; each typical mistake fails its check."""
-
-from tests.exercises.cases import exercise_tests
+"""Exercise 1: what learners submit, correct and mistaken (see ``cases/__init__.py``)."""
 
 EXERCISE = "01_app_instance"
+
 
 ALTERNATIVES = {
     "import flask": """
@@ -18,6 +17,7 @@ ALTERNATIVES = {
     """,
 }
 
+
 MISTAKES = {
     "hard-coded import name": ("from flask import Flask\napp = Flask('app')\n", {"import_name"}),
     "run at import": ("from flask import Flask\napp = Flask(__name__)\napp.run()\n", {"no_server_on_import"}),
@@ -26,8 +26,3 @@ MISTAKES = {
         {"static_route"},
     ),
 }
-
-
-test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
-    EXERCISE, ALTERNATIVES, MISTAKES
-)

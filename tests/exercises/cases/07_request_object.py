@@ -1,10 +1,12 @@
-"""Exercise 07: correct alternatives get full marks; each typical mistake fails its check."""
+"""Exercise 7: what learners submit, correct and mistaken (see ``cases/__init__.py``)."""
 
-from tests.exercises.cases import exercise_tests
 from tests.helpers import solution
 
 EXERCISE = "07_request_object"
+
+
 SOLUTION = solution(EXERCISE)
+
 
 ALTERNATIVES = {
     "a JSON 400 handler, request.json, html.escape, jsonify": """
@@ -87,6 +89,7 @@ ALTERNATIVES = {
     """,
 }
 
+
 MISTAKES = {
     "an empty msg echoed": (
         SOLUTION.replace(
@@ -116,12 +119,6 @@ MISTAKES = {
 }
 
 
-# What the learner reads for some mistakes: the failing check, and fragments of its feedback.
 EXPLAINED = {
     "booleans counted as numbers": ("sum_rejects_non_numbers", ["request:  POST /sum", "true", "bad=True"]),
 }
-
-
-test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
-    EXERCISE, ALTERNATIVES, MISTAKES, EXPLAINED
-)

@@ -1,8 +1,7 @@
-"""Exercise 02: correct alternatives get full marks; each typical mistake fails its check."""
-
-from tests.exercises.cases import exercise_tests
+"""Exercise 2: what learners submit, correct and mistaken (see ``cases/__init__.py``)."""
 
 EXERCISE = "02_first_route"
+
 
 ALTERNATIVES = {
     "add_url_rule": """
@@ -32,6 +31,7 @@ ALTERNATIVES = {
     """,
 }
 
+
 BASE = """
 from flask import Flask
 app = Flask(__name__)
@@ -40,6 +40,7 @@ app = Flask(__name__)
 def about():
     return "<p>About this app</p>"
 """
+
 
 MISTAKES = {
     "no <p> around the text": (BASE + '@app.route("/")\ndef index():\n    return "Hello World"\n', {"index"}),
@@ -64,8 +65,3 @@ MISTAKES = {
         {"about", "endpoints"},
     ),
 }
-
-
-test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
-    EXERCISE, ALTERNATIVES, MISTAKES
-)

@@ -1,10 +1,12 @@
-"""Exercise 08: correct alternatives get full marks; each typical mistake fails its check."""
+"""Exercise 8: what learners submit, correct and mistaken (see ``cases/__init__.py``)."""
 
-from tests.exercises.cases import exercise_tests
 from tests.helpers import solution
 
 EXERCISE = "08_app_context"
+
+
 SOLUTION = solution(EXERCISE)
+
 
 ALTERNATIVES = {
     "config.update, g.get, a template for escaping": """
@@ -59,6 +61,7 @@ ALTERNATIVES = {
     """,
 }
 
+
 MISTAKES = {
     "helper reads the module's app": (
         SOLUTION.replace('return current_app.config["GREETING"]', 'return app.config["GREETING"]'),
@@ -95,7 +98,6 @@ MISTAKES = {
 }
 
 
-# What the learner reads for some mistakes: the failing check, and fragments of its feedback.
 EXPLAINED = {
     "user kept in a module variable": (
         "g_per_request",
@@ -107,8 +109,3 @@ EXPLAINED = {
         ],
     ),
 }
-
-
-test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
-    EXERCISE, ALTERNATIVES, MISTAKES, EXPLAINED
-)

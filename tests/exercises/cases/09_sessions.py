@@ -1,10 +1,12 @@
-"""Exercise 09: correct alternatives get full marks; each typical mistake fails its check."""
+"""Exercise 9: what learners submit, correct and mistaken (see ``cases/__init__.py``)."""
 
-from tests.exercises.cases import exercise_tests
 from tests.helpers import solution
 
 EXERCISE = "09_sessions"
+
+
 SOLUTION = solution(EXERCISE)
+
 
 ALTERNATIVES = {
     "a list of visits, session.modified and session.clear": """
@@ -46,6 +48,7 @@ ALTERNATIVES = {
         app.add_url_rule("/reset", view_func=reset)
     """,
 }
+
 
 MISTAKES = {
     "a plain cookie and no secret key": (
@@ -103,7 +106,6 @@ MISTAKES = {
 }
 
 
-# What the learner reads for some mistakes: the failing check, and fragments of its feedback.
 EXPLAINED = {
     "a module-level counter": (
         "clients_independent",
@@ -115,8 +117,3 @@ EXPLAINED = {
         ],
     ),
 }
-
-
-test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
-    EXERCISE, ALTERNATIVES, MISTAKES, EXPLAINED
-)

@@ -1,11 +1,15 @@
-"""Exercise 05: correct alternatives get full marks; each typical mistake fails its check."""
+"""Exercise 5: what learners submit, correct and mistaken (see ``cases/__init__.py``)."""
 
-from tests.exercises.cases import exercise_tests
 from tests.helpers import solution
 
 EXERCISE = "05_run_server"
+
+
 SOLUTION = solution(EXERCISE)
+
+
 RUN = 'app.run(host="0.0.0.0", debug=True)'
+
 
 ALTERNATIVES = {
     "debug from the config, port given, add_url_rule": """
@@ -53,6 +57,7 @@ ALTERNATIVES = {
     """,
 }
 
+
 MISTAKES = {
     "no guard": (SOLUTION.replace('if __name__ == "__main__":\n    ' + RUN, RUN), {"guard"}),
     "default host": (SOLUTION.replace('host="0.0.0.0", ', ""), {"host"}),
@@ -80,12 +85,6 @@ MISTAKES = {
 }
 
 
-# What the learner reads for some mistakes: the failing check, and fragments of its feedback.
 EXPLAINED = {
     "guard before the routes": ("routes_before_run", ["before the route(s) / were registered"]),
 }
-
-
-test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
-    EXERCISE, ALTERNATIVES, MISTAKES, EXPLAINED
-)

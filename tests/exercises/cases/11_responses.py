@@ -1,10 +1,12 @@
-"""Exercise 11: correct alternatives get full marks; each typical mistake fails its check."""
+"""Exercise 11: what learners submit, correct and mistaken (see ``cases/__init__.py``)."""
 
-from tests.exercises.cases import exercise_tests
 from tests.helpers import solution
 
 EXERCISE = "11_responses"
+
+
 SOLUTION = solution(EXERCISE)
+
 
 ALTERNATIVES = {
     "make_response and jsonify everywhere": """
@@ -77,6 +79,7 @@ ALTERNATIVES = {
     """,
 }
 
+
 MISTAKES = {
     "status forgotten": (SOLUTION.replace('return "Created", 201', 'return "Created"'), {"created"}),
     "British cookie name": (SOLUTION.replace('set_cookie("flavor"', 'set_cookie("flavour"'), {"cookie"}),
@@ -95,8 +98,3 @@ MISTAKES = {
         {"status_needs_an_int"},
     ),
 }
-
-
-test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
-    EXERCISE, ALTERNATIVES, MISTAKES
-)

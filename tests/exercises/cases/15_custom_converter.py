@@ -1,10 +1,12 @@
-"""Exercise 15: correct alternatives get full marks; each typical mistake fails its check."""
+"""Exercise 15: what learners submit, correct and mistaken (see ``cases/__init__.py``)."""
 
-from tests.exercises.cases import exercise_tests
 from tests.helpers import solution
 
 EXERCISE = "15_custom_converter"
+
+
 SOLUTION = solution(EXERCISE)
+
 
 ALTERNATIVES = {
     "default regex, ValidationError and super().to_url": """
@@ -63,6 +65,7 @@ ALTERNATIVES = {
     """,
 }
 
+
 MISTAKES = {
     "ValueError instead of ValidationError": (
         SOLUTION.replace('    regex = r"[0-9]+(?:\\+[0-9]+)*"\n\n', ""),
@@ -87,8 +90,3 @@ MISTAKES = {
         {"registered"},
     ),
 }
-
-
-test_correct_alternatives_get_full_marks, test_typical_mistakes_lose_points_on_the_right_check = exercise_tests(
-    EXERCISE, ALTERNATIVES, MISTAKES
-)
