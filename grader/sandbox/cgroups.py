@@ -10,9 +10,11 @@ two kinds of hierarchy, and a machine may have both (a hybrid host):
   it is mounted. As root, a per-grader parent is made at the hierarchy's root; as a
   plain user, in the subtree delegated to the user (systemd's ``Delegate=yes``): the
   cgroup the grader already sits in, when it may write there. The parent holds one
-  cgroup per submission (``pids.max``, ``memory.max``, ``memory.swap.max``) and in
-  it one leaf per worker, which the judge kills with ``cgroup.kill`` (Linux 5.14+;
-  before, freezing it and killing each process) as soon as the worker ends.
+  cgroup per submission (``pids.max``, ``memory.max``, ``memory.swap.max``), killed
+  as a whole when the submission ends. Where no PID namespace or uid of its own
+  takes a worker's processes down, each worker also gets a leaf in it, which the
+  judge kills with ``cgroup.kill`` (Linux 5.14+; before, freezing it and killing
+  each process) as soon as the worker ends.
 
 Each controller comes from the hierarchy that holds it (the kernel gives a controller
 to one hierarchy at a time). A v2 cgroup holds processes even without a controller,
