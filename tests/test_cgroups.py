@@ -12,6 +12,7 @@ infrastructure holds; they are not tested.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -23,12 +24,13 @@ from pathlib import Path
 
 import pytest
 
+from grader.grading import grade
 from grader.sandbox import cgroups
 from grader.sandbox.policy import Limits, Policy, guarantees
 from grader.sandbox.process import Sandbox, WorkerSpec
 from grader.sandbox.protocol import AppLoaded
 from tests import test_sandbox_modes
-from tests.helpers import ROOT, live_tasks_named
+from tests.helpers import ROOT, live_tasks_named, solution, write_submission
 
 # Fixtures: a plain user made by the tests, and a Python it can run.
 user, interpreter = test_sandbox_modes.user, test_sandbox_modes.interpreter
@@ -220,3 +222,16 @@ def test_the_cgroups_of_dead_graders_are_removed_and_their_orphans_killed_v1():
         assert not Path(made["pids-cgroup"]).exists()
     finally:
         sleeper.kill()
+
+
+def test_the_result_says_which_cgroups_bound_the_submission_and_how_without_a_path(course, tmp_path):
+    """The result JSON names the cgroup layers and their hierarchy (v1 here), never the
+    cgroup's folder, whose name changes from run to run: results stay reproducible."""
+    if not any(m.version == 1 and "pids" in m.options for m in cgroups.mounts()):
+        pytest.skip("this test reads this machine's cgroup v1 pids hierarchy")
+    root = write_submission(tmp_path / "s", {"01_app_instance/app.py": solution("01_app_instance")})
+    first, again = (grade(course, root, ["01"]).to_dict()["sandbox"] for _ in range(2))
+    bounded = first["bounded-resources"]
+    assert bounded["met"] and bounded["by"][:2] == ["rlimits", "pids-cgroup"]
+    assert "(pids-cgroup: cgroup v1, as root; memory-cgroup: cgroup v1, as root)" in bounded["detail"]
+    assert "flask-grader-" not in json.dumps(first) and first == again
