@@ -90,6 +90,10 @@ ENTRIES = {
     "shared_tmp": WORKS,
     "exhaust_fds_threads": WORKS,
     "sparse_file": WORKS,
+    # issue 13: links in a submitted templates/ (exercise 14)
+    "templates_symlinks": Verdict("error", words=("templates/base.html is a symbolic link", "hand in the file")),
+    "templates_folder_link": Verdict("error", words=("templates is a symbolic link", "hand in the file")),
+    "templates_hardlink": Verdict("error", words=("templates/hidden.html cannot be read by its owner",)),
 }
 
 
@@ -183,16 +187,25 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def arrange(run: Run, source: str) -> None:
     """Lay the submission out as the entry's layout lines say (in its docstring):
-    ``# link: PATH -> TARGET`` makes PATH a symbolic link, ``# owner: USER`` gives the
+    ``# link: PATH -> TARGET`` makes PATH a symbolic link, ``# hardlink: PATH -> TARGET``
+    a hard link (as root, or where protected_hardlinks is 0, anyone may make one to a
+    file they do not own), ``# owner: USER`` gives the
     submission to USER, ``# mode: PATH MODE`` leaves PATH root's, with MODE, and
     ``# keyring: NAME`` puts a key NAME holding the run's secret in the session keyring
     the grader (this process) runs in."""
     for line in source.splitlines():
         key, _, value = line.removeprefix("# ").partition(": ")
-        if key == "link":
+        if key in ("link", "hardlink"):
             path, _, target = value.partition(" -> ")
-            shutil.rmtree(run.submission / path)
-            (run.submission / path).symlink_to(target)
+            link = run.submission / path
+            if link.is_dir():
+                shutil.rmtree(link)
+            link.unlink(missing_ok=True)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            if key == "link":
+                link.symlink_to(target)
+            else:
+                link.hardlink_to(target)
         elif key == "owner":
             user = pwd.getpwnam(value)
             for path in [run.submission, *run.submission.rglob("*")]:
@@ -208,18 +221,29 @@ def arrange(run: Run, source: str) -> None:
             os.chmod(run.submission / path, int(mode, 8))
 
 
+def exercise_of(app_py: bytes) -> str:
+    """The exercise an entry is graded as: 02, or the one its ``# exercise: SLUG`` line
+    names (whose reference solution's other files, such as templates/, it is handed in with)."""
+    found = re.search(rb"^# exercise: (\S+)$", app_py, re.MULTILINE)
+    return found[1].decode() if found else EXERCISE
+
+
 def grade_hostile(course, run: Run, listener, app_py: bytes, grade_with=grade) -> ExerciseResult:
-    """Grade ``app_py`` as exercise 02, check nothing was left behind, return its result.
+    """Grade ``app_py`` as exercise 02 (or its ``# exercise:``), check nothing was left
+    behind, return its result.
     ``grade_with`` grades (``tests/test_sandbox_modes.py`` runs the grader in other modes)."""
     tcp, udp = listener
     write_submission(run.submission, {"01_app_instance/app.py": solution("01_app_instance")})
-    app = run.submission / EXERCISE / "app.py"
+    exercise = exercise_of(app_py)
+    if exercise != EXERCISE:
+        shutil.copytree(ROOT / "solutions" / exercise, run.submission / exercise)
+    app = run.submission / exercise / "app.py"
     app.parent.mkdir(parents=True, exist_ok=True)
     app.write_bytes(run.fill(app_py, tcp.getsockname()[1]))
     arrange(run, app.read_text(encoding="utf-8", errors="replace"))
     before = snapshot(run.submission)
 
-    result = grade_with(course, run.submission, ["01", "02"])
+    result = grade_with(course, run.submission, ["01", exercise[:2]])
 
     assert live_tasks_named(run.marker) == [], "a process of the submission outlived the grading"
     with pytest.raises(BlockingIOError):

@@ -151,13 +151,16 @@ def listener():
     yield from open_listener()
 
 
-#: Entries that lay the submission out (links, owners, modes: see test_corpus.arrange) test
+#: Entries that lay the submission out (links, hard links, owners, modes: see test_corpus.arrange) test
 #: how the judge reads a submission, which no sandbox mode changes; `check --root` refuses
 #: such a folder before grading, so they run as root in test_corpus.py only.
 IN_MODES = sorted(
     name
     for name in ENTRIES
-    if not any(f"# {key}: " in (CORPUS / f"{name}.py").read_text(errors="replace") for key in ("link", "owner", "mode"))
+    if not any(
+        f"# {key}: " in (CORPUS / f"{name}.py").read_text(errors="replace")
+        for key in ("link", "hardlink", "owner", "mode")
+    )
 )
 
 

@@ -9,8 +9,10 @@ a plain user, and in a container without privileges alike:
   filter refusing IP sockets;
 * ``no-files-outside``: a private root in a mount namespace; else Landlock;
 * ``no-process-left``: a PID namespace per worker; else a uid of its own, killed as a
-  whole; else the zygote as a subreaper that kills whatever its workers leave;
-* ``bounded-resources``: rlimits (and, for a submission's total, cgroups where writable);
+  whole; else a cgroup v2 per worker, killed with ``cgroup.kill``; else the zygote as
+  a subreaper that kills whatever its workers leave;
+* ``bounded-resources``: rlimits (and, for a submission's total, cgroups v1 or v2
+  where writable: :mod:`grader.sandbox.cgroups`);
 * ``no-reach``: no signal, trace or memory read of the judge, the zygote or another
   worker: a PID namespace, an own uid or Landlock's signal scope to hide or refuse
   them, and the seccomp filter or an own uid against ``ptrace``;
@@ -42,6 +44,7 @@ LAYERS = (
     "subreaper",
     "pids-cgroup",
     "memory-cgroup",
+    "kill-cgroup",
 )
 #: The layers that need Linux's namespaces, left off together by ``namespaces=False``.
 NAMESPACES = frozenset({"user-namespace", "pid-namespace", "network-namespace", "mount-namespace"})
@@ -58,6 +61,7 @@ class Guarantee:
     promise: str
     needs: tuple[frozenset[str], ...]
     enable: str  # what would make it hold where it does not
+    also: frozenset[str] = frozenset()  # layers that make it stronger where they work, needed or not
 
 
 _USERNS_HINT = (
@@ -81,14 +85,17 @@ GUARANTEES = (
     Guarantee(
         "no-process-left",
         "every process learner code starts is gone when its worker ends",
-        (frozenset({"pid-namespace", "uid", "subreaper"}),),
-        f"a PID namespace ({_USERNS_HINT}), a uid per worker (root, or CAP_SETUID), or a subreaper (Linux 3.4+)",
+        (frozenset({"pid-namespace", "uid", "kill-cgroup", "subreaper"}),),
+        f"a PID namespace ({_USERNS_HINT}), a uid per worker (root, or CAP_SETUID), a cgroup v2 subtree "
+        "(root, or one delegated to the user: `systemd-run --user --scope -p Delegate=yes`), "
+        "or a subreaper (Linux 3.4+)",
     ),
     Guarantee(
         "bounded-resources",
         "CPU, memory, processes, open files, file size and output are bounded",
         (frozenset({"rlimits"}),),
         "setrlimit (any Unix)",
+        frozenset({"pids-cgroup", "memory-cgroup"}),  # a submission's total, beside each worker's
     ),
     Guarantee(
         "no-reach",
@@ -148,6 +155,7 @@ class Layer:
     name: str
     active: bool = False
     detail: str = ""  # what it does when active, why it is off otherwise
+    how: str = ""  # by what, when one layer has several ways: "cgroup v2, as root"
 
 
 def reason(exc: Exception) -> str:
@@ -175,10 +183,12 @@ def guarantees(layers: dict[str, Layer]) -> list[Kept]:
     active = {name for name, layer in layers.items() if layer.active}
     kept = []
     for guarantee in GUARANTEES:
-        by = tuple(name for name in LAYERS if any(name in group for group in guarantee.needs) and name in active)
+        helping = guarantee.also.union(*guarantee.needs)
+        by = tuple(name for name in LAYERS if name in helping and name in active)
         unmet = [group for group in guarantee.needs if not group & active]
         if not unmet:
-            kept.append(Kept(guarantee.name, True, by, guarantee.promise))
+            hows = "; ".join(f"{name}: {layers[name].how}" for name in by if layers[name].how)
+            kept.append(Kept(guarantee.name, True, by, f"{guarantee.promise} ({hows})" if hows else guarantee.promise))
             continue
         names = dict.fromkeys(name for group in unmet for name in LAYERS if name in group)
         why = "; ".join(f"{name}: {layers[name].detail}" for name in names)
@@ -196,7 +206,8 @@ def describe(layers: dict[str, Layer]) -> str:
     lines = ["Guarantees:"]
     for kept in guarantees(layers):
         state = "met    " if kept.met else "MISSING"
-        by = f"by {', '.join(kept.by)}" if kept.met else kept.detail
+        named = (f"{name} ({layers[name].how})" if layers[name].how else name for name in kept.by)
+        by = f"by {', '.join(named)}" if kept.met else kept.detail
         lines.append(f"  {state}  {kept.name:{width}}  {by}")
     lines.append("Layers:")
     for name in LAYERS:

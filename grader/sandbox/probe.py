@@ -11,8 +11,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import landlock
-from grader.sandbox.cgroups import CGROUP_ROOT
+from grader.sandbox import cgroups, landlock
 from grader.sandbox.jail import Jail, readonly_paths
 from grader.sandbox.linux import fork_into_new_pid_namespace, fork_through_intermediate
 from grader.sandbox.policy import LAYERS, Layer, MiB, reason
@@ -65,6 +64,9 @@ def probe(config: ZygoteConfig, known: dict[str, Layer]) -> dict[str, Layer]:
             layers["landlock"].active, layers["landlock"].detail = found.get("landlock") or found.get(
                 "probe", (False, "the probe reported nothing")
             )
+    for name in cgroups.LAYERS:  # which hierarchy, and whose: for doctor and the result JSON
+        if layers[name].active:
+            layers[name].how = config.cgroup_kinds.get(name, "")
     return layers
 
 
@@ -109,20 +111,29 @@ def _probe_once(config: ZygoteConfig, wanted: list[str], applied: list[str]) -> 
 def _probe_child(config: ZygoteConfig, wanted: list[str], applied: list[str], keep_fd: int) -> dict[str, Any]:
     limits = config.limits
     found: dict[str, Any] = {}
-    for name in ("pids-cgroup", "memory-cgroup"):  # checked first: /proc/self/cgroup goes with the root
+    for name in cgroups.LAYERS:  # checked first: /proc/self/cgroup goes with the root
         if name in applied:
-            ok = _in_cgroup(config.cgroups[name])
-            setting = (
-                f"{limits.submission_processes} processes"
-                if name == "pids-cgroup"
-                else f"{limits.submission_memory // MiB} MiB of memory"
-            )
-            found[name] = (
-                ok,
-                f"all workers of one submission together: at most {setting}"
-                if ok
-                else f"joining {config.cgroups[name]} had no effect",
-            )
+            ok = cgroups.holds_self(config.cgroups[name])
+            kind = f"{config.cgroup_kinds.get(name, 'a cgroup')}: {config.cgroups[name]}"
+            if name == "kill-cgroup":
+                does = (
+                    "where no PID namespace or uid of its own does, each worker in a leaf of its own, "
+                    + (
+                        "killed as a whole with cgroup.kill when it ends"
+                        if Path(config.cgroups[name], "cgroup.kill").exists()
+                        else "frozen and killed process by process when it ends (no cgroup.kill before Linux 5.14)"
+                    )
+                    + "; the submission's cgroup killed as a whole at its end"
+                )
+            else:
+                setting = (
+                    f"{limits.submission_processes} processes"
+                    if name == "pids-cgroup"
+                    else f"{limits.submission_memory // MiB} MiB of memory"
+                )
+                does = f"all workers of one submission together: at most {setting}"
+            does = f"{does} ({kind})"
+            found[name] = (ok, does if ok else f"joining {config.cgroups[name]} had no effect")
     jail = Jail(config, [*(name for name in wanted if name != "pid-namespace"), *applied], strict=False)
     uid = jail.enter(Path(config.scratch, "probe"), [], [keep_fd])
     for name, why in jail.failures.items():
@@ -231,12 +242,6 @@ def _filter_refuses() -> tuple[bool, str]:
     except OSError as exc:
         return False, f"a netlink socket failed with {exc}, not EPERM"
     return False, "a netlink socket could be opened"
-
-
-def _in_cgroup(folder: str) -> bool:
-    relative = "/" + str(Path(folder).relative_to(CGROUP_ROOT)).split("/", 1)[1]  # past the controller
-    with open("/proc/self/cgroup") as own:
-        return any(line.rstrip("\n").split(":", 2)[2] == relative for line in own)
 
 
 def _loopback_unreachable() -> tuple[bool, str]:

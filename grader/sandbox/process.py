@@ -94,9 +94,10 @@ class Sandbox:
         # Without a mount namespace, a worker with its own uid must reach its folder here.
         self._scratch.chmod(0o711)
         if policy.linux:
-            self._cgroups, self._cgroup_problems = cgroups.create_cgroups(limits, policy.disable)
+            self._cgroups, self._cgroup_problems, self._cgroup_kinds = cgroups.create_cgroups(limits, policy.disable)
         else:
-            self._cgroups, self._cgroup_problems = {}, dict.fromkeys(cgroups.LAYERS, "no Linux features in this run")
+            self._cgroups, self._cgroup_kinds = {}, {}
+            self._cgroup_problems = dict.fromkeys(cgroups.LAYERS, "no Linux features in this run")
         self._oom_kills = 0
 
     def __enter__(self) -> Sandbox:
@@ -126,6 +127,7 @@ class Sandbox:
             cgroups=self._cgroups,
             cgroup_problems=self._cgroup_problems,
             linux=self.policy.linux,
+            cgroup_kinds=self._cgroup_kinds,
         )
         self._zygote = subprocess.Popen(
             [
@@ -186,6 +188,11 @@ class Sandbox:
         workdir = self._scratch / f"app-{self._spawned}"
         output = self._scratch / f"app-{self._spawned}.out"
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        active = {name for name, layer in layers.items() if layer.active}
+        # A leaf only where nothing else takes a worker's processes down when it ends:
+        # joining one costs the worker a cgroup migration (an RCU grace period, ~10 ms).
+        alone = "kill-cgroup" in active and not {"pid-namespace", "uid"} & active
+        leaf = cgroups.worker_cgroup(self._cgroups, workdir.name) if alone else ""
         message = StartWorker(
             workdir=str(workdir),
             output=str(output),
@@ -193,6 +200,7 @@ class Sandbox:
             mode=spec.mode,
             module_name=spec.module_name,
             filename=spec.filename,
+            cgroup=leaf,
         )
         try:
             socket.send_fds(self._control, [protocol.encode(message)], [theirs.fileno()])
@@ -202,9 +210,9 @@ class Sandbox:
         if isinstance(reply, WorkerNotStarted):
             ours.close()
             raise WorkerCrashed("starting", cause=reply.error)
-        active = {name for name, layer in layers.items() if layer.active}
         worker = WorkerProcess(reply.pid, ours, workdir, output, active, self._check_deadline, self._time.check)
         worker.uid = reply.uid
+        worker.cgroup = leaf
         worker.check_cpu = self.check_cpu
         self._check_workers.append(worker)
         worker.on_crash = self._crash_cause
@@ -279,6 +287,7 @@ class WorkerProcess:
         self._cpu = 0.0
         self.check_cpu = lambda: 0.0  # CPU seconds the check's workers have used (set by the Sandbox)
         self.uid = 0  # its own, from grader.sandbox.uids: killing by it reaches no other worker
+        self.cgroup = ""  # its cgroup v2 leaf: killing it reaches every process it started
         self.sock = sock
         self.workdir = workdir
         self.output = output
@@ -398,6 +407,9 @@ class WorkerProcess:
         # without one, they may have left its process group, but not its uid.
         if "uid" in self.layers and "pid-namespace" not in self.layers:
             kill_uid(self.uid)
+        if self.cgroup:  # wherever they went (a new session, a new process group, a double fork)
+            cgroups.kill(self.cgroup, wait=0)
+            cgroups.remove_cgroups({"worker": self.cgroup}, wait=0)  # else with the submission's, at close
         self.on_kill()
         try:
             self.sock.close()

@@ -71,6 +71,7 @@ class ZygoteConfig:
     cgroups: dict[str, str] = field(default_factory=dict)  # layer -> cgroup folder
     cgroup_problems: dict[str, str] = field(default_factory=dict)  # layer -> why there is none
     linux: bool = True  # False: use no Linux feature, as on macOS (tests that path)
+    cgroup_kinds: dict[str, str] = field(default_factory=dict)  # layer -> by what: "cgroup v2, as root"
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class StartWorker:
     mode: str = "import"  # or "main": run the module as __main__
     module_name: str = "app"
     filename: str = "app.py"
+    cgroup: str = ""  # a cgroup v2 leaf the worker joins first thing (the judge kills it as a whole)
 
 
 @dataclass(frozen=True)

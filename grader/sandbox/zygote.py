@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.sandbox import protocol, uids
+from grader.sandbox import cgroups, protocol, uids
 from grader.sandbox.app_server import AppServer
 from grader.sandbox.jail import FilesTooLarge, IsolationError, Jail
 from grader.sandbox.linux import (
@@ -131,6 +131,8 @@ def _worker_main(spec: StartWorker, sock_fd: int, jail: Jail, uid: int) -> None:
         _redirect_stdio(spec.output)
         workdir = Path(spec.workdir)
         try:
+            if spec.cgroup:  # before anything it could fork: all it starts is in the leaf the judge kills
+                _join_leaf(spec.cgroup)
             jail.enter(workdir, spec.files, [sock.fileno()], uid)
         except FilesTooLarge as exc:
             limit = jail.limits.disk // 2 // MiB
@@ -157,6 +159,13 @@ def _worker_main(spec: StartWorker, sock_fd: int, jail: Jail, uid: int) -> None:
         code = 1
     finally:
         os._exit(code)
+
+
+def _join_leaf(folder: str) -> None:
+    try:
+        cgroups.join(folder)
+    except OSError as exc:
+        raise IsolationError(f"cannot join the cgroup {folder}: {reason(exc)}") from None
 
 
 def _refuse(sock: socket.socket, kind: str, message: str) -> None:
@@ -252,8 +261,8 @@ class Zygote:
         when not root, then an empty network namespace, become a subreaper, and probe
         which of the other layers work here."""
         known = {}
-        for name in ("pids-cgroup", "memory-cgroup"):
-            known[name] = self._apply(name, functools.partial(_join_cgroup, self.config.cgroups.get(name, "")))
+        for name in cgroups.LAYERS:
+            known[name] = self._apply(name, functools.partial(cgroups.join, self.config.cgroups.get(name, "")))
         if os.geteuid() == 0 and "user-namespace" not in self.config.disable:
             known["user-namespace"] = Layer("user-namespace", False, "not needed: root makes the namespaces itself")
         else:
@@ -314,8 +323,3 @@ def _children() -> set[int]:
             return {int(child) for child in children.read().split()}
     except OSError:
         return set()
-
-
-def _join_cgroup(folder: str) -> None:
-    with open(os.path.join(folder, "cgroup.procs"), "w") as procs:
-        procs.write("0")  # 0: the writing process
