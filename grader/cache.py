@@ -13,6 +13,10 @@ a :class:`Cache` keeps one JSON file per key:
 * a batch's cache, ``cache/`` in its ``--out`` folder, so identical files across a
   class (untouched starters, shared files) are graded once.
 
+A cache is bounded: entries unused for :data:`MAX_AGE` go, and past :data:`MAX_BYTES`
+the least recently used go first (a hit marks an entry used), once per run that keeps
+a result. A pruned entry only costs its next grading.
+
 A result from the cache is the fresh result with ``cached`` set. Never cached: a
 result with a timeout (it depends on the machine's load), a failure of the grader
 or of the sandbox, and anything graded in a weakened sandbox: a layer switched off,
@@ -27,6 +31,7 @@ import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import asdict, replace
 from functools import cache as memoized
@@ -47,6 +52,12 @@ LIBRARIES = ("flask", "werkzeug", "pytest", "hypothesis")
 LEARNER_FOLDER = Path(".flask-grader", "cache")
 #: Where a cache notes the sandbox layers judges had (see Cache.layers).
 SANDBOX = "sandbox.json"
+#: A cache's bound: an entry is a few KiB, so tens of thousands of results (a class of
+#: 300 graded ten times over) fit, and a course folder never grows without end.
+MAX_BYTES = 64 * 1024 * 1024
+#: Seconds an entry may stay unused: a course's checks and the grader change within a
+#: term, and an entry of older ones is never read again.
+MAX_AGE = 60 * 24 * 3600.0
 
 
 class Cache:
@@ -58,12 +69,23 @@ class Cache:
     an entry, and results graded there may be kept.
     """
 
-    def __init__(self, folder: Path, *, hidden: bool = False, own_code: bool = False) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        hidden: bool = False,
+        own_code: bool = False,
+        max_bytes: int = MAX_BYTES,
+        max_age: float = MAX_AGE,
+    ) -> None:
         self.folder = folder
         self.hidden = hidden
         self.own_code = own_code
+        self.max_bytes = max_bytes
+        self.max_age = max_age
         self._lock = threading.Lock()
         self._pending: dict[str, threading.Event] = {}
+        self._pruned = False
 
     @classmethod
     def for_course(cls, course: Course, *, own_code: bool = True) -> Cache:
@@ -109,17 +131,46 @@ class Cache:
 
     def get(self, key: str) -> ExerciseResult | None:
         """The result kept under ``key``, marked as cached; None when there is none (or it is damaged)."""
+        path = self._path(key)
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            return replace(ExerciseResult.from_dict(data), cached=True)
+            data = json.loads(path.read_text(encoding="utf-8"))
+            found = replace(ExerciseResult.from_dict(data), cached=True)
         except (OSError, ValueError, TypeError, KeyError):
             return None
+        try:
+            os.utime(path)  # used now: the last to be pruned
+        except OSError:
+            pass  # a read-only cache is still read
+        return found
 
     def put(self, key: str, result: ExerciseResult) -> None:
         """Keep ``result`` under ``key``, atomically (a reader sees no entry or the whole one).
 
         A cache that cannot be written (a read-only course) only costs the next run its time."""
         self._write(self._path(key), json.dumps(asdict(replace(result, cached=False)), ensure_ascii=False))
+        with self._lock:
+            first, self._pruned = not self._pruned, True
+        if first:
+            self.prune()
+
+    def prune(self, now: float | None = None) -> None:
+        """Remove entries unused for ``max_age`` seconds, then the least recently used
+        until the rest take at most ``max_bytes``. Another process's pruning at the same
+        time is harmless: an entry gone under a reader is a miss."""
+        now = time.time() if now is None else now
+        entries = []
+        for path in self.folder.glob("??/*.json"):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            entries.append((info.st_mtime, info.st_size, path))
+        entries.sort(reverse=True)  # the most recently used first
+        total = 0
+        for used, size, path in entries:
+            total += size
+            if total > self.max_bytes or now - used > self.max_age:
+                path.unlink(missing_ok=True)
 
     @staticmethod
     def _write(path: Path, text: str) -> None:

@@ -175,6 +175,7 @@ class Judge:
         self.interrupted = False
         if by_folder:
             _forget_changed_checks()
+            self.sandbox.drop_spare()  # one left by a grading that ended abruptly holds older files
             code = pytest.main(
                 [*(str(folder / CHECKS) for folder in by_folder), *PYTEST_ARGS, "--rootdir", str(self.course.root)],
                 plugins=[plugin, StatePlugin(watcher.state), watcher],
@@ -188,6 +189,7 @@ class Judge:
                     ),
                 )
             _stamp_checks()
+            self.sandbox.drop_spare()  # made from files that may change before the next grading
             self.interrupted = code == pytest.ExitCode.INTERRUPTED
         exercises = [assemble(run) for run in runs]
         faults = watcher.faults | {run.exercise.id for run in runs if run.collect_error}

@@ -137,7 +137,7 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     sandbox = request.config.stash[STATE].sandbox
     opened = request.node.stash.setdefault(OPENED, [])
     limits = time_limits(request.node)
-    sandbox.begin_check(limits)
+    sandbox.begin_check(limits, last=_last_of_its_exercise(request.node, request.config.stash[STATE]))
 
     def spawn(mode: str = "import", module_name: str = "app", replace: dict[str, str] | None = None) -> LearnerApp:
         """``replace`` gives files (by name in the exercise folder) other content in this
@@ -162,6 +162,17 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     yield spawn
     for app in opened:
         app.close()
+
+
+def _last_of_its_exercise(item: pytest.Item, state: JudgeState) -> bool:
+    """Whether no check of the same exercise runs after ``item`` (then no spare worker is
+    made for the next check: :class:`~grader.sandbox.process.Sandbox`)."""
+    items = item.session.items
+    try:
+        after = items[items.index(item) + 1]
+    except (ValueError, IndexError):
+        return True
+    return state.runs.get(Path(after.path).resolve().parent) is not state.run_for(item.path)
 
 
 def replaced(

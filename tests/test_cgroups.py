@@ -124,8 +124,11 @@ def orphans_are_killed(mount: str, marker: str, at_once: bool) -> None:
             submission, parent = leaf.parent, leaf.parent.parent
             assert parent.parent == top and parent.name.startswith(f"flask-grader-{os.getpid()}-")
             deadline = time.monotonic() + 10
-            while len(set(cgroups._procs_below(leaf))) < 14 and time.monotonic() < deadline:
-                time.sleep(0.05)  # the worker, its 12 daemons and the forker
+            # The worker, its 12 daemons and the forker, each named once it has started.
+            while time.monotonic() < deadline and (
+                len(set(cgroups._procs_below(leaf))) < 14 or len(live_tasks_named(marker)) < 13
+            ):
+                time.sleep(0.05)
             assert len(set(cgroups._procs_below(leaf))) >= 14
             assert len(live_tasks_named(marker)) >= 13  # the forker may be between two pids
             if not at_once:  # as before Linux 5.14: frozen, then killed one by one
@@ -169,13 +172,15 @@ def dead_pid() -> int:
 
 
 def sleeper_in(folder: Path, marker: str) -> subprocess.Popen[bytes]:
-    """A process in the cgroup ``folder``, as a dead grader's orphan would be."""
-    join = f"echo $$ > {folder}/cgroup.procs && exec python3 -c 'import ctypes, time; ctypes.CDLL(None).prctl(15, b\"{marker}\", 0, 0, 0); time.sleep(60)'"  # fmt: skip
-    sleeper = subprocess.Popen(["sh", "-c", join])
+    """A process in the cgroup ``folder``, as a dead grader's orphan would be. It is moved
+    in once seen running: any grader starting meanwhile (another test's) may sweep it."""
+    code = f"import ctypes, time; ctypes.CDLL(None).prctl(15, {marker.encode()!r}, 0, 0, 0); time.sleep(60)"
+    sleeper = subprocess.Popen([sys.executable, "-c", code])
     deadline = time.monotonic() + 10
     while not live_tasks_named(marker) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert live_tasks_named(marker)
+    (folder / "cgroup.procs").write_text(str(sleeper.pid))
     return sleeper
 
 

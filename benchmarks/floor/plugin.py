@@ -85,8 +85,16 @@ def spawn_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., LearnerA
     opened: list[LearnerApp] = []
     workdir = _workdir(request.path)
 
-    def spawn(mode: str = "import", module_name: str = "app") -> LearnerApp:
-        worker = InProcessWorker(workdir, mode, module_name)
+    def spawn(mode: str = "import", module_name: str = "app", replace: dict[str, str] | None = None) -> LearnerApp:
+        folder = workdir
+        if replace:  # as the grader's spawn_app: other contents for these files, in this app only
+            folder = Path(tempfile.mkdtemp(prefix="floor-replaced-"))
+            request.addfinalizer(lambda: shutil.rmtree(folder, ignore_errors=True))
+            shutil.copytree(workdir, folder, dirs_exist_ok=True)
+            for name, content in replace.items():
+                (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_text(content, encoding="utf-8")
+        worker = InProcessWorker(folder, mode, module_name)
         learner_app = LearnerApp(worker, _snapshot=dict(worker.hello.snapshot))  # type: ignore[arg-type]
         opened.append(learner_app)
         return learner_app

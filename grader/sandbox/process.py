@@ -75,12 +75,37 @@ class WorkerSpec:
     filename: str = "app.py"
 
 
-class Sandbox:
-    """Owns the zygote; ``spawn`` gives a fresh worker, ``close`` ends them all."""
+@dataclass
+class _Asked:
+    """A worker asked of the zygote, its answer not yet read."""
 
-    def __init__(self, policy: Policy = Policy(), limits: Limits = Limits()) -> None:
+    spec: WorkerSpec
+    workdir: Path
+    output: Path
+    sock: socket.socket | None = None  # the judge's end of the worker's socket pair
+    cgroup: str = ""  # the worker's own cgroup leaf, if it gets one (see cgroups.worker_cgroup)
+
+
+class Sandbox:
+    """Owns the zygote; ``spawn`` gives a fresh worker, ``close`` ends them all.
+
+    With ``spares`` on, each spawn also starts the next worker for the same spec (a
+    *spare*: forked, jailed with a uid and namespaces of its own, the module loaded)
+    while the check runs, so that the next check's fresh app is ready when it asks.
+    A spare is a fresh import like any other, only made earlier; it is not made for a
+    module that starts threads or processes at import (a spare's would run, and use
+    CPU time, before its check began), nor for an app too big to have twice.
+    """
+
+    def __init__(self, policy: Policy = Policy(), limits: Limits = Limits(), spares: bool = True) -> None:
         self.policy = policy
         self.limits = limits
+        self.spares = spares
+        self._spare: tuple[WorkerSpec, WorkerProcess] | None = None
+        self._asked: _Asked | None = None  # a spare the zygote has not yet confirmed
+        self._no_spares: set[WorkerSpec] = set()  # their modules start threads or processes at import
+        self._last_check, self._check_spawns = False, 0
+        self.spares_used = 0  # spawns that a spare answered (tests, benchmarks)
         self._zygote: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._layers: dict[str, Layer] | None = None
@@ -149,6 +174,7 @@ class Sandbox:
             self._control.close()
         self._control = ours
         self._layers = None
+        self._asked = self._spare = None  # the old zygote's, dying with it
 
     @property
     def layers(self) -> dict[str, Layer]:
@@ -160,9 +186,11 @@ class Sandbox:
             self._layers = {name: ready.layers.get(name) or Layer(name, False, "not probed") for name in LAYERS}
         return self._layers
 
-    def begin_check(self, limits: TimeLimits) -> None:
+    def begin_check(self, limits: TimeLimits, last: bool = False) -> None:
         """A new check starts: workers spawned from now on share its limit, counted in
-        their CPU time together, and its wall-clock backstop."""
+        their CPU time together, and its wall-clock backstop. ``last``: no check for
+        the same files follows, so a spare is made only once it spawned twice."""
+        self._last_check, self._check_spawns = last, 0
         self._time = limits
         self._check_started = time.monotonic()
         self._check_deadline = self._check_started + limits.check * BACKSTOP
@@ -177,56 +205,140 @@ class Sandbox:
         return sum(worker.cpu_used() for worker in self._check_workers)
 
     def spawn(self, spec: WorkerSpec, load_timeout: float | None = None) -> WorkerProcess:
-        """Fork a worker for ``spec`` and wait for it to load the module."""
+        """A fresh worker for ``spec``, its module loaded (the spare, when one is ready)."""
         layers = self.layers
         missing = missing_guarantees(layers)
         if self.policy.require and missing:
             raise SandboxUnavailable(missing)
+        worker = self._take_spare(spec)
+        if worker is None:
+            worker = self._fork(spec)
+        else:
+            self.spares_used += 1
+        worker.deadline, worker.check_limit = self._check_deadline, self._time.check
+        self._check_workers.append(worker)
+        # Counted from the fork: a spare's load is measured as a fresh worker's is.
+        worker.hello = worker.exchange(
+            None, load_timeout or self._time.load, what="importing the module", from_start=True
+        )
+        self._check_spawns += 1
+        wanted = self.spares and not (self._last_check and self._check_spawns < 2)
+        if wanted and isinstance(worker.hello, AppLoaded) and self._may_spare(spec, worker):
+            # Only asked for: the zygote's answer is read when it is needed, so the
+            # fork costs this check nothing but a message.
+            self._asked = self._ask_fork(spec)
+        return worker
+
+    def drop_spare(self) -> None:
+        """Kill the spare: a grading ends, and the files may change before the next."""
+        self._settle()
+        if self._spare is not None:
+            self._spare[1].kill()
+            self._spare = None
+
+    def _fork(self, spec: WorkerSpec) -> WorkerProcess:
+        """Have the zygote fork a worker for ``spec``; it loads the module on its own."""
+        return self._started(self._ask_fork(spec))
+
+    def _ask_fork(self, spec: WorkerSpec) -> _Asked:
+        """Send the zygote the request for a worker; :meth:`_started` reads its answer."""
+        self._settle()
         assert self._control is not None
         self._workers = [worker for worker in self._workers if not worker.gone(0)]
         self._spawned += 1
-        workdir = self._scratch / f"app-{self._spawned}"
-        output = self._scratch / f"app-{self._spawned}.out"
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        active = {name for name, layer in layers.items() if layer.active}
+        asked = _Asked(spec, self._scratch / f"app-{self._spawned}", self._scratch / f"app-{self._spawned}.out")
+        active = {name for name, layer in self.layers.items() if layer.active}
         # A leaf only where nothing else takes a worker's processes down when it ends:
         # joining one costs the worker a cgroup migration (an RCU grace period, ~10 ms).
         alone = "kill-cgroup" in active and not {"pid-namespace", "uid"} & active
-        leaf = cgroups.worker_cgroup(self._cgroups, workdir.name) if alone else ""
+        asked.cgroup = cgroups.worker_cgroup(self._cgroups, asked.workdir.name) if alone else ""
+        theirs: socket.socket
+        asked.sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         message = StartWorker(
-            workdir=str(workdir),
-            output=str(output),
+            workdir=str(asked.workdir),
+            output=str(asked.output),
             files=tuple((str(source), name) for source, name in spec.files),
             mode=spec.mode,
             module_name=spec.module_name,
             filename=spec.filename,
-            cgroup=leaf,
+            cgroup=asked.cgroup,
         )
         try:
             socket.send_fds(self._control, [protocol.encode(message)], [theirs.fileno()])
-            reply = protocol.recv(self._control, WorkerStarted, WorkerNotStarted, deadline=time.monotonic() + 30)
+        except OSError:
+            asked.sock.close()
+            raise
         finally:
             theirs.close()
+        return asked
+
+    def _started(self, asked: _Asked) -> WorkerProcess:
+        """The worker the zygote forked for ``asked``."""
+        assert self._control is not None and asked.sock is not None
+        try:
+            reply = protocol.recv(self._control, WorkerStarted, WorkerNotStarted, deadline=time.monotonic() + 30)
+        except BaseException:
+            asked.sock.close()
+            raise
         if isinstance(reply, WorkerNotStarted):
-            ours.close()
+            asked.sock.close()
             raise WorkerCrashed("starting", cause=reply.error)
-        worker = WorkerProcess(reply.pid, ours, workdir, output, active, self._check_deadline, self._time.check)
+        active = {name for name, layer in self.layers.items() if layer.active}
+        worker = WorkerProcess(
+            reply.pid, asked.sock, asked.workdir, asked.output, active, self._check_deadline, self._time.check
+        )
         worker.uid = reply.uid
-        worker.cgroup = leaf
+        worker.cgroup = asked.cgroup
         worker.check_cpu = self.check_cpu
-        self._check_workers.append(worker)
         worker.on_crash = self._crash_cause
         if not {"pid-namespace", "uid"} & active:
             worker.on_kill = self._reap_orphans
         self._workers.append(worker)
-        worker.hello = worker.exchange(None, load_timeout or self._time.load, what="importing the module")
         return worker
+
+    def _settle(self) -> None:
+        """Read the zygote's answer for the spare asked for last, before anything else
+        goes over the control socket (the spare is then dropped if it could not start)."""
+        asked, self._asked = self._asked, None
+        if asked is None or self._control is None:
+            return
+        try:
+            self._spare = (asked.spec, self._started(asked))
+        except (WorkerCrashed, OSError, protocol.ProtocolError):
+            self._spare = None  # the check that would have taken it forks its own
+
+    def _take_spare(self, spec: WorkerSpec) -> WorkerProcess | None:
+        """The spare, if it was made for ``spec`` and is still as a fresh worker would be;
+        any other spare is killed (its module was never seen by a check)."""
+        self._settle()
+        if self._spare is None:
+            return None
+        (made_for, spare), self._spare = self._spare, None
+        if made_for == spec and not spare.killed and _alone(spare.pid):
+            return spare
+        if made_for == spec:
+            self._no_spares.add(spec)  # it started a thread or process at import after all
+        spare.kill()
+        return None
+
+    def _may_spare(self, spec: WorkerSpec, worker: WorkerProcess) -> bool:
+        """Whether a spare of ``worker``'s kind may be made: its module left no thread or
+        process running at import, and a second copy of it fits the submission's memory
+        (a sixteenth of it), so that no check's apps run out of memory for a spare's sake."""
+        if spec in self._no_spares:
+            return False
+        if not _alone(worker.pid):
+            self._no_spares.add(spec)
+            return False
+        rss = _resident_bytes(worker.pid)
+        return rss is not None and rss <= self.limits.submission_memory // 16
 
     def _reap_orphans(self) -> None:
         """Have the zygote, a subreaper, kill what a worker left behind (nothing else can)."""
         if self._control is None or not self.layers["subreaper"].active:
             return
         try:
+            self._settle()
             socket.send_fds(self._control, [protocol.encode(ReapOrphans())], [])
             protocol.recv(self._control, Done, deadline=time.monotonic() + 10)
         except (OSError, protocol.ProtocolError):
@@ -244,6 +356,8 @@ class Sandbox:
         return ""
 
     def close(self) -> None:
+        self._settle()
+        self._spare = None  # killed with the others
         for worker in self._workers:
             worker.kill()
         for worker in self._workers:
@@ -262,6 +376,31 @@ class Sandbox:
         cgroups.kill_cgroups(self._cgroups)
         cgroups.remove_cgroups(self._cgroups)
         shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def _alone(pid: int) -> bool:
+    """Whether the process ``pid`` has one thread and no child: read from the kernel,
+    since the learner's code in it may have changed anything it could tell us."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            if children.read().split():
+                return False
+        with open(f"/proc/{pid}/status") as status:
+            return any(line.split() == ["Threads:", "1"] for line in status)
+    except OSError:
+        return False  # gone, or no /proc: no spare
+
+
+def _resident_bytes(pid: int) -> int | None:
+    """The process's resident memory (VmRSS), or None when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def probe_layers(policy: Policy = Policy()) -> dict[str, Layer]:
@@ -304,9 +443,10 @@ class WorkerProcess:
         except (OSError, AttributeError):
             self.pidfd = None  # already gone, or not Linux 5.3+
 
-    def exchange(self, message: Any, timeout: float, what: str) -> Any:
+    def exchange(self, message: Any, timeout: float, what: str, from_start: bool = False) -> Any:
         """Send ``message`` (None: just read the first message) and return the reply,
         a message of one of the classes ``protocol.REPLIES`` allows for it.
+        ``from_start``: the worker's CPU time counts from its fork, not from now.
 
         Raises WorkerTimeout (CheckTimeout when the check's own limit is what ran
         out), WorkerCrashed or ResponseTooLarge; after any of them the worker is
@@ -325,7 +465,7 @@ class WorkerProcess:
             if message is not None:
                 self.sock.settimeout(max(backstop - now, 0.001))
                 protocol.send(self.sock, message)
-            self._wait_for_reply(budget, backstop)
+            self._wait_for_reply(budget, backstop, from_start)
             replies = protocol.HELLO if message is None else protocol.REPLIES[type(message)]
             reply = protocol.recv(self.sock, *replies, deadline=backstop)
             if not isinstance(reply, BodyTooLarge):
@@ -352,11 +492,13 @@ class WorkerProcess:
                 self._cpu = now
         return self._cpu
 
-    def _wait_for_reply(self, budget: float, backstop: float) -> None:
+    def _wait_for_reply(self, budget: float, backstop: float, from_start: bool = False) -> None:
         """Return once a reply starts to arrive; TimeoutError when the worker has used
         ``budget`` seconds of CPU time meanwhile (of wall-clock time where that cannot be
         read), or at the wall-clock ``backstop``."""
         started, cpu_start = time.monotonic(), cpu_seconds(self.pid)
+        if from_start and cpu_start is not None:
+            cpu_start = 0.0
         while True:
             used = time.monotonic() - started if cpu_start is None else self.cpu_used() - cpu_start
             wait = min(budget - used, backstop - time.monotonic())
