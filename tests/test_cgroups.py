@@ -185,20 +185,24 @@ def sleeper_in(folder: Path, marker: str) -> subprocess.Popen[bytes]:
 
 
 def stale_v2_cgroups_are_removed(mount: str, marker: str) -> None:
-    stale = Path(mount, f"flask-grader-{dead_pid()}-0badc0de")
+    stale = Path(mount, f"flask-grader-{dead_pid()}-{cgroups.pid_namespace()}-0badc0de")
     (stale / "submission-1").mkdir(parents=True)
     (stale / "empty").mkdir()
     sleeper = sleeper_in(stale / "submission-1", marker)
-    alive = Path(mount, f"flask-grader-{os.getpid()}-1badc0de")  # this process's: not stale
+    alive = Path(mount, f"flask-grader-{os.getpid()}-{cgroups.pid_namespace()}-1badc0de")  # this process's
+    # A grader in another PID namespace: its PID may be gone here while it lives.
+    elsewhere = Path(mount, f"flask-grader-{dead_pid()}-1-2badc0de")
+    elsewhere.mkdir()
     alive.mkdir()
     try:
         made, _, _ = cgroups.create_cgroups(Limits(), disable=("pids-cgroup", "memory-cgroup"))
-        assert not stale.exists() and alive.exists()
+        assert not stale.exists() and alive.exists() and elsewhere.exists()
         assert sleeper.wait(timeout=5) == -signal.SIGKILL
         cgroups.remove_cgroups(made)
     finally:
         sleeper.kill()
         alive.rmdir()
+        elsewhere.rmdir()
 
 
 def test_the_cgroups_of_dead_graders_are_removed_and_their_orphans_killed_v2():
@@ -214,7 +218,9 @@ def test_the_cgroups_of_dead_graders_are_removed_and_their_orphans_killed_v1():
     own = v1.folder(cgroups.own_cgroups()["pids"])
     assert own is not None
     marker = "fg" + os.urandom(6).hex()
-    stale, empty = own / f"flask-grader-{dead_pid()}-0badc0de", own / f"flask-grader-{dead_pid()}-1badc0de"
+    namespace = cgroups.pid_namespace()
+    stale = own / f"flask-grader-{dead_pid()}-{namespace}-0badc0de"
+    empty = own / f"flask-grader-{dead_pid()}-{namespace}-1badc0de"
     stale.mkdir()
     empty.mkdir()
     sleeper = sleeper_in(stale, marker)

@@ -92,6 +92,6 @@ def test_a_check_that_times_out_twice_says_so(grade_files):
     source = (Path(__file__).parent / "corpus" / "loop_in_view.py").read_text(encoding="utf-8")
     (exercise,) = grade_files({"02_first_route/app.py": source}).exercises
     about = next(check for check in exercise.checks if check.name == "about")
-    assert about.status == "timeout"
+    assert about.status == "timeout", about.message
     assert "Timed out after 2 s while answering GET /about" in about.message
     assert TIMED_OUT_TWICE in about.message

@@ -21,8 +21,10 @@ to one hierarchy at a time). A v2 cgroup holds processes even without a controll
 so ``kill-cgroup`` works wherever the unified hierarchy is writable.
 
 Stale cgroups, left by graders killed before they could remove theirs, are named
-``flask-grader-PID-...``: each judge removes those whose PID is gone, killing what
-they still hold first.
+``flask-grader-PID-PIDNS-...``: each judge removes those of its own PID namespace
+whose PID is gone, killing what they still hold first. A grader in another PID
+namespace (a container sharing the hierarchy) has PIDs this one cannot see, so its
+cgroups are never taken for stale.
 """
 
 from __future__ import annotations
@@ -166,7 +168,7 @@ def create_cgroups(limits: Limits, disable: Iterable[str]) -> tuple[dict[str, st
         except OSError as exc:
             why_not_v2 = f"cannot make a cgroup in {unified.folder if unified else unified_mount.path}: {exc.strerror}"
             submission = None
-    name = f"flask-grader-{os.getpid()}-{os.urandom(4).hex()}"
+    name = grader_cgroup_name()
     for layer in wanted:
         controller = _CONTROLLERS.get(layer)
         if controller is None:  # kill-cgroup: the unified hierarchy, controllers or not
@@ -247,7 +249,7 @@ def _grader_parent(mount: Mount, own: str) -> _Parent:
                     f"{base} is not writable by uid {os.geteuid()}: no cgroup is delegated to it; {_DELEGATE_HINT}"
                 )
         _sweep_stale(base)
-        folder = base / f"flask-grader-{os.getpid()}-{os.urandom(4).hex()}"
+        folder = base / grader_cgroup_name()
         try:
             folder.mkdir()
         except OSError as exc:
@@ -443,10 +445,26 @@ def oom_kills(cgroups: dict[str, str]) -> int:
     return 0
 
 
+def pid_namespace() -> str:
+    """This process's PID namespace, as the inode of ``/proc/self/ns/pid`` ('' without /proc)."""
+    try:
+        return str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        return ""
+
+
+def grader_cgroup_name() -> str:
+    """A per-grader cgroup's name: the grader's PID, its PID namespace, a random part."""
+    return f"flask-grader-{os.getpid()}-{pid_namespace()}-{os.urandom(4).hex()}"
+
+
 def _sweep_stale(parent: Path) -> None:
     """Remove the cgroups of graders that were killed before they could, and kill what
     is still in them (an orphan of a submission graded without a PID namespace)."""
-    for folder in parent.glob("flask-grader-*-*"):
+    namespace = pid_namespace()
+    for folder in parent.glob("flask-grader-*-*-*"):
+        if not namespace or folder.name.split("-")[3] != namespace:
+            continue  # another PID namespace's grader: its PID says nothing here
         try:
             os.kill(int(folder.name.split("-")[2]), 0)
         except ProcessLookupError:
