@@ -101,8 +101,8 @@ class Cache:
         """Whether results graded with ``layers`` under ``policy`` may be kept and reused."""
         if policy.disable:
             return False
-        missing = bool(missing_guarantees(layers)) if set(layers) >= set(LAYERS) else True
-        return self.own_code or not missing
+        complete = set(layers) >= set(LAYERS)  # layers a fully cached grading never probed are unknown
+        return self.own_code or (complete and not missing_guarantees(layers))
 
     def admits(self, exercise: Exercise) -> bool:
         """Whether the results of ``exercise`` may be kept here (hidden checks only for instructors)."""

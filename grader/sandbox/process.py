@@ -83,6 +83,7 @@ class _Asked:
     workdir: Path
     output: Path
     sock: socket.socket | None = None  # the judge's end of the worker's socket pair
+    active: frozenset[str] = frozenset()  # the sandbox layers it gets
     cgroup: str = ""  # the worker's own cgroup leaf, if it gets one (see cgroups.worker_cgroup)
 
 
@@ -247,7 +248,7 @@ class Sandbox:
         self._workers = [worker for worker in self._workers if not worker.gone(0)]
         self._spawned += 1
         asked = _Asked(spec, self._scratch / f"app-{self._spawned}", self._scratch / f"app-{self._spawned}.out")
-        active = {name for name, layer in self.layers.items() if layer.active}
+        asked.active = active = frozenset(name for name, layer in self.layers.items() if layer.active)
         # A leaf only where nothing else takes a worker's processes down when it ends:
         # joining one costs the worker a cgroup migration (an RCU grace period, ~10 ms).
         alone = "kill-cgroup" in active and not {"pid-namespace", "uid"} & active
@@ -283,9 +284,9 @@ class Sandbox:
         if isinstance(reply, WorkerNotStarted):
             asked.sock.close()
             raise WorkerCrashed("starting", cause=reply.error)
-        active = {name for name, layer in self.layers.items() if layer.active}
+        active = asked.active
         worker = WorkerProcess(
-            reply.pid, asked.sock, asked.workdir, asked.output, active, self._check_deadline, self._time.check
+            reply.pid, asked.sock, asked.workdir, asked.output, set(active), self._check_deadline, self._time.check
         )
         worker.uid = reply.uid
         worker.cgroup = asked.cgroup
