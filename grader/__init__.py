@@ -42,9 +42,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from grader.client import Client, LearnerApp, Response
+    from grader.display import json_text, quote
     from grader.errors import CheckFailure
     from grader.expectations import expect, fail
-    from grader.expectations.display import json_text, quote
     from grader.machine import ModelMachine
 
 #: Where each public name lives.
@@ -56,8 +56,8 @@ _PUBLIC = {
     "LearnerApp": "grader.client",
     "Client": "grader.client",
     "Response": "grader.client",
-    "quote": "grader.expectations.display",
-    "json_text": "grader.expectations.display",
+    "quote": "grader.display",
+    "json_text": "grader.display",
 }
 
 

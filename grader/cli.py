@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from grader import __version__
-from grader.classroom import gradescope
-from grader.classroom.batch import ASSIGNMENT, FORMATS
-from grader.classroom.imports import SOURCES
+from grader.classroom import ASSIGNMENT, AUTOGRADER_TIMEOUT, FORMATS, HIDDEN_VISIBILITIES, HIDDEN_VISIBILITY, SOURCES
 from grader.course import Course, unknown_exercise
 from grader.exercise import Exercise, ExerciseError
 from grader.grading import SUBMISSION_TIMEOUT
@@ -83,8 +81,8 @@ NO_CACHE_OPTION = click.option(
 )
 HIDDEN_VISIBILITY_OPTION = click.option(
     "--hidden-visibility",
-    type=click.Choice(gradescope.HIDDEN_VISIBILITIES),
-    default=gradescope.HIDDEN_VISIBILITY,
+    type=click.Choice(HIDDEN_VISIBILITIES),
+    default=HIDDEN_VISIBILITY,
     show_default=True,
     help="When Gradescope shows hidden checks to learners.",
 )
@@ -173,9 +171,10 @@ def check(
     course = _course(course_path)
     known = _exercises(course)  # a malformed course is reported before any grading
     own = root is None or root.resolve() == course.exercises_dir.resolve()
+    # Grading someone else's code needs every guarantee. The judge's own zygote finds
+    # out which hold and no worker is started without them, so no probe is made here
+    # first (it cost a zygote's start, ~0.15 s a command); the refusal follows.
     policy = Policy(require=not own and not allow_weak_sandbox)
-    if policy.require:
-        require_sandbox()
     progress = Progress(course) if own else None
     fingerprints = progress.fingerprints(known) if progress else {}
     cache = None if no_cache else Cache.for_course(course, own_code=own)
@@ -188,6 +187,8 @@ def check(
         policy=policy,
         cache=cache,
     )
+    if policy.require:
+        refuse_weak_sandbox({name: kept["detail"] for name, kept in result.sandbox.items() if not kept["met"]})
     if progress is not None:
         progress.record_all(result, fingerprints)
     if output_format == "text":
@@ -520,9 +521,7 @@ def export() -> None:
 @EXERCISES_OPTION
 @CHECKS_OPTION
 @HIDDEN_VISIBILITY_OPTION
-@click.option(
-    "--timeout", type=float, default=gradescope.AUTOGRADER_TIMEOUT, show_default=True, help="Seconds per submission."
-)
+@click.option("--timeout", type=float, default=AUTOGRADER_TIMEOUT, show_default=True, help="Seconds per submission.")
 @click.pass_obj
 def export_gradescope(
     course_path: Path | None,
@@ -533,6 +532,8 @@ def export_gradescope(
     timeout: float,
 ) -> None:
     """The Gradescope autograder zip (setup.sh, run_autograder) that grades with flask-grader."""
+    from grader.classroom import gradescope
+
     course = replace(_course(course_path), hidden_checks=hidden_checks)
     exercise_ids = _chosen(course, exercises)
     try:
@@ -664,9 +665,13 @@ def require_sandbox() -> None:
     from grader.sandbox.policy import missing_guarantees
     from grader.sandbox.process import probe_layers
 
-    missing = missing_guarantees(probe_layers())
+    refuse_weak_sandbox({kept.name: kept.detail for kept in missing_guarantees(probe_layers())})
+
+
+def refuse_weak_sandbox(missing: dict[str, str]) -> None:
+    """Stop when guarantees are ``missing`` (each name with why it is)."""
     if missing:
-        names = "\n".join(f"  {kept.name}: {kept.detail}" for kept in missing)
+        names = "\n".join(f"  {name}: {detail}" for name, detail in missing.items())
         raise click.ClickException(
             f"Refusing to grade submissions: this machine cannot keep every sandbox guarantee.\n{names}\n"
             "`flask-grader doctor` shows each guarantee and layer; --allow-weak-sandbox grades anyway."

@@ -3,7 +3,7 @@
 Feedback for a failed check shows, from the check's ``details``: the request sent,
 expected against actual, the smallest failing example, the learner's traceback,
 what the app printed, how to send the request again by hand, and the hint.
-Long parts are cut with a visible marker (:func:`grader.expectations.display.cut_lines`).
+Long parts are cut with a visible marker (:func:`grader.display.cut_lines`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from werkzeug.exceptions import default_exceptions
-
-from grader.expectations.display import cut_lines, quote
+from grader.display import cut_lines, quote
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.style import PLAIN, Style, inert
 from grader.workspace import shown
@@ -151,7 +149,12 @@ def _standard_page(line: str, raised: str) -> str | None:
     """What a ``body '...'`` line means when it is exactly Flask's page for its status;
     ``raised`` is "yes" when the learner's code raised, "on purpose" when it was asked to."""
     match = STANDARD_PAGE.match(line)
-    error = default_exceptions.get(int(match["code"])) if match else None
+    if not match:
+        return None
+    # Here, not at the top: werkzeug costs ~0.05 s to import, and most reports need it not.
+    from werkzeug.exceptions import default_exceptions
+
+    error = default_exceptions.get(int(match["code"]))
     page = error() if error is not None else None
     if page is None or line != f"body {quote(page.get_body())}":
         return None

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from grader.sandbox import landlock
 from grader.sandbox.policy import GUARANTEE_NAMES, LAYERS, Limits, Policy
 from grader.sandbox.process import Sandbox, WorkerSpec
 from grader.sandbox.protocol import AppLoaded
-from tests.helpers import ROOT, live_tasks_named, statuses, write_submission
+from tests.helpers import ROOT, live_tasks_named, solution, statuses, write_submission
 
 # Right only when every limit holds inside the worker: each check then reports the limit
 # that failed instead of passing, so the statuses show exactly what holds.
@@ -121,6 +122,30 @@ def test_batch_grading_refuses_without_a_guarantee_and_says_what_would_enable_it
         assert "Not graded: this machine cannot keep every sandbox guarantee" in check.message
         assert "no-files-outside (mount-namespace: disabled for this run; landlock: disabled" in check.message
         assert "To enable: a mount namespace" in check.message
+
+
+def test_check_root_refuses_without_a_guarantee_and_runs_no_learner_code(course, tmp_path, monkeypatch):
+    # `check --root` leaves the finding out to the judge's own sandbox (no probe first):
+    # a guarantee missing there still ends in the refusal, and no learner code runs.
+    from click.testing import CliRunner
+
+    import grader.grading
+    from grader.cli import main
+
+    ran = tmp_path / "imported"
+    root = write_submission(
+        tmp_path / "s", {"02_first_route/app.py": f"open({str(ran)!r}, 'w')\n" + solution("02_first_route")}
+    )
+    real_grade = grader.grading.grade
+
+    def grade_without_mounts(*args, policy, **kwargs):  # as on a machine with neither layer
+        return real_grade(*args, policy=replace(policy, disable=frozenset({"mount-namespace", "landlock"})), **kwargs)
+
+    monkeypatch.setattr(grader.grading, "grade", grade_without_mounts)
+    done = CliRunner().invoke(main, ["--course", str(ROOT), "check", "02", "--root", str(root), "--no-cache"])
+    assert done.exit_code == 1
+    assert "Refusing to grade submissions" in done.output and "no-files-outside: " in done.output, done.output
+    assert not ran.exists()
 
 
 def test_without_cap_sys_admin_other_layers_keep_every_guarantee():

@@ -11,3 +11,19 @@
 * :mod:`grader.classroom.class_report`: the offline HTML report (``templates/report/``);
 * :mod:`grader.classroom.gradescope`, :mod:`grader.classroom.junit`: exports.
 """
+
+# What the command line's options offer, here so that `flask-grader check` and
+# `--help` import none of the modules above (batch alone pulls in the report,
+# werkzeug and the HTML templates: ~0.1 s a command).
+
+#: The kinds of class folder ``batch`` reads (``--from``); ``folders`` is one entry per learner.
+SOURCES = ("folders", "canvas", "moodle", "classroom")
+#: The files ``batch --format`` writes beside the gradebook.
+FORMATS = ("gradescope", "junit", "canvas", "moodle")
+#: The assignment's column in the Canvas and Moodle exports (Canvas matches it by title).
+ASSIGNMENT = "flask-grader"
+#: When Gradescope shows hidden checks to learners.
+HIDDEN_VISIBILITY = "after_due_date"
+HIDDEN_VISIBILITIES = ("after_due_date", "hidden")
+#: Seconds one submission may take on Gradescope, whose default limit is 10 minutes.
+AUTOGRADER_TIMEOUT = 300.0

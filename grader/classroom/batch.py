@@ -38,6 +38,8 @@ from pathlib import Path
 from grader import report
 from grader.cache import Cache
 from grader.classroom import (
+    ASSIGNMENT,
+    HIDDEN_VISIBILITY,
     canvas,
     class_report,
     github_classroom,
@@ -56,9 +58,6 @@ from grader.results import SubmissionResult, errored
 from grader.sandbox.policy import Policy
 
 MANIFEST = "batch.json"
-FORMATS = ("gradescope", "junit", "canvas", "moodle")
-#: The assignment's column in the Canvas and Moodle exports (Canvas matches it by title).
-ASSIGNMENT = "flask-grader"
 NO_SUBMISSION = "No submission."
 
 
@@ -95,7 +94,7 @@ class Manifest:
     learners: list[str]
     shard: str | None = None
     formats: list[str] = field(default_factory=list)
-    hidden_visibility: str = gradescope.HIDDEN_VISIBILITY
+    hidden_visibility: str = HIDDEN_VISIBILITY
     source: str = "folders"
     assignment: str = ASSIGNMENT
     # Who each learner is: id, name, email, section, sis_user_id, sis_login_id (from the
@@ -136,7 +135,7 @@ class BatchRun:
 class Plan:
     """The class to grade, as :func:`plan` found it."""
 
-    source: str  # one of grader.classroom.imports.SOURCES
+    source: str  # one of grader.classroom.SOURCES
     submissions: list[Submission]
     ignored: list[str]  # "NAME: why", entries that are no submission
 
@@ -215,7 +214,7 @@ def run_batch(
     shard: Shard | None = None,
     regrade: bool = False,
     formats: tuple[str, ...] = (),
-    hidden_visibility: str = gradescope.HIDDEN_VISIBILITY,
+    hidden_visibility: str = HIDDEN_VISIBILITY,
     policy: Policy = Policy(require=True),
     cache: Cache | None = None,
     on_done: Callable[[str], None] = lambda learner: None,

@@ -24,15 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from grader import report
+from grader.classroom import AUTOGRADER_TIMEOUT, HIDDEN_VISIBILITY
 from grader.classroom.submissions import Submission, grade_submission
 from grader.course import Course
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox.process import PACKAGE_PARENT
 
-HIDDEN_VISIBILITY = "after_due_date"
-HIDDEN_VISIBILITIES = ("after_due_date", "hidden")
-#: Seconds one submission may take on Gradescope, whose default limit is 10 minutes.
-AUTOGRADER_TIMEOUT = 300.0
 CONFIG = "autograder.json"
 
 SETUP_SH = """\

@@ -41,8 +41,6 @@ from grader.classroom.submissions import (
 from grader.course import submission_folder
 from grader.exercise import FOLDER, Exercise
 
-#: The kinds of class folder ``batch`` reads (``--from``); ``folders`` is one entry per learner.
-SOURCES = ("folders", "canvas", "moodle", "classroom")
 #: Canvas and Moodle add ``-1``, ``-2``... to a file handed in again under the same name.
 RESUBMITTED = re.compile(r"^(?P<stem>.+?)-(?P<copy>\d+)(?P<suffix>\.[A-Za-z0-9]+)?$")
 EMPTY = "The submission is empty: no files were handed in."
@@ -87,7 +85,7 @@ class Handin:
 
 
 def detect(path: Path) -> str:
-    """Which of :data:`SOURCES` ``path`` is (a folder, or the zip an LMS downloads)."""
+    """Which of :data:`grader.classroom.SOURCES` ``path`` is (a folder, or the zip an LMS downloads)."""
     from grader.classroom import canvas, github_classroom, moodle  # they build on this module
 
     names = entry_names(path)

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from grader.client import LearnerApp, Rule
+from grader.display import methods as shown_methods
 from grader.errors import CheckFailure
-from grader.expectations.display import methods as shown_methods
 
 #: Hook kinds as ``app.hooks`` names them, with the decorator that registers each.
 HOOKS = {

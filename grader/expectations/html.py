@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from grader.expectations.display import quote
+from grader.display import quote
 
 if TYPE_CHECKING:
     from grader.expectations.response import ResponseExpectation

@@ -10,8 +10,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from werkzeug.exceptions import default_exceptions
 
 from grader.client import Response
+from grader.display import exchange, json_text, methods, quote
 from grader.errors import CheckFailure
-from grader.expectations.display import exchange, json_text, methods, quote
 from grader.expectations.html import PageExpectation
 from grader.expectations.markup import find_elements, start_tag
 from grader.reproduce import curl_commands
