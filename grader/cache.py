@@ -35,7 +35,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import asdict, replace
 from functools import cache as memoized
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from grader import __version__
@@ -269,6 +268,8 @@ def _machine(policy: Policy) -> str:
 
 
 def _version(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version  # ~13 ms, only for a key
+
     try:
         return version(distribution)
     except PackageNotFoundError:

@@ -19,18 +19,19 @@ pytest is imported after the zygote has started, so the two overlap (~0.2 s).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from grader.course import Course, submission_folder
 from grader.errors import LoadFailed, SandboxUnavailable, SubmissionError, WorkerCrashed, WorkerTimeout
 from grader.exercise import CHECK_PREFIX, CHECKS, CheckSpec, Exercise
-from grader.results import CheckResult, ExerciseResult, SubmissionResult, errored
+from grader.results import CheckResult, ExerciseResult, Judged, SubmissionResult, errored
 from grader.sandbox import nofollow
 from grader.sandbox.nofollow import Reader
 from grader.sandbox.policy import Layer, Policy, guarantees
@@ -66,28 +67,6 @@ PYTEST_ARGS = [
 
 #: Told each check's result as soon as it is known: (exercise id, its result so far).
 OnCheck = Callable[[str, CheckResult], None]
-
-
-@dataclass
-class Judged:
-    """What one grading produced, beside the result: the sandbox layers it had, and the
-    exercises whose results a failure of the grader or the sandbox decided (never cached)."""
-
-    result: SubmissionResult
-    layers: dict[str, Layer]
-    faults: set[str] = field(default_factory=set)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "result": self.result.to_dict(),
-            "layers": {name: asdict(layer) for name, layer in self.layers.items()},
-            "faults": sorted(self.faults),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Judged:
-        layers = {name: Layer(**layer) for name, layer in data["layers"].items()}
-        return cls(SubmissionResult.from_dict(data["result"]), layers, set(data["faults"]))
 
 
 def prepare(exercise: Exercise, root: Path, reader: Reader | None = None) -> ExerciseRun:
@@ -413,4 +392,13 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    # Everything is released by now (workers, zygote, scratch folder) but the cgroups'
+    # parent, removed here as at exit; the interpreter's own teardown (pytest's and
+    # Hypothesis's modules, ~50 ms the command waits for) is skipped.
+    from grader.sandbox.cgroups import remove_parent
+
+    remove_parent()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from grader import __version__
 from grader.exercise import Exercise
+from grader.sandbox.policy import Layer
 
 SCHEMA_VERSION = "1.5"  # 1.1 details.reproduce; 1.2 cached; 1.3 summary; 1.4 details.expected_crash; 1.5 guarantees
 #: A check's status: passed; failed (the app answered wrongly); error (it could not be
@@ -186,3 +187,25 @@ def _conceal(checks: list[CheckResult]) -> list[CheckResult]:
 def schema() -> dict[str, Any]:
     """The JSON Schema of :meth:`SubmissionResult.to_dict`."""
     return json.loads(resources.files("grader").joinpath("schema/result-v1.json").read_text("utf-8"))
+
+
+@dataclass
+class Judged:
+    """What one grading produced, beside the result: the sandbox layers it had, and the
+    exercises whose results a failure of the grader or the sandbox decided (never cached)."""
+
+    result: SubmissionResult
+    layers: dict[str, Layer]
+    faults: set[str] = field(default_factory=set)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "result": self.result.to_dict(),
+            "layers": {name: asdict(layer) for name, layer in self.layers.items()},
+            "faults": sorted(self.faults),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Judged:
+        layers = {name: Layer(**layer) for name, layer in data["layers"].items()}
+        return cls(SubmissionResult.from_dict(data["result"]), layers, set(data["faults"]))

@@ -287,7 +287,7 @@ def _grader_parent(mount: Mount, own: str) -> _Parent:
 
 
 @atexit.register
-def _remove_parent() -> None:
+def remove_parent() -> None:
     """The grader's parent goes with it (unless the grader itself sits in its leaf;
     then the next grader's sweep removes it)."""
     if _parent is not None and _parent.pid == os.getpid():
