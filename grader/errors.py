@@ -46,6 +46,7 @@ class CheckFailure(AssertionError):
         request: str | None = None,
         expected: str | None = None,
         actual: str | None = None,
+        standard_page: str | None = None,
         learner_traceback: str | None = None,
         output: str | None = None,
         reproduce: str | None = None,
@@ -60,6 +61,7 @@ class CheckFailure(AssertionError):
         self.request = request
         self.expected = expected
         self.actual = actual
+        self.standard_page = standard_page  # "404 Not Found": actual's body is Flask's own page
         self.learner_traceback = learner_traceback
         self.output = output
         self.reproduce = reproduce
@@ -72,6 +74,7 @@ class CheckFailure(AssertionError):
                 ("request", self.request),
                 ("expected", self.expected),
                 ("actual", self.actual),
+                ("standard_page", self.standard_page),
                 ("traceback", self.learner_traceback),
                 ("output", self.output),
                 ("reproduce", self.reproduce),

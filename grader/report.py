@@ -8,17 +8,15 @@ Long parts are cut with a visible marker (:func:`grader.display.cut_lines`).
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
-from grader.display import cut_lines, quote
+from grader.display import cut_lines
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.style import PLAIN, Style, inert
 from grader.workspace import shown
 
 LABEL_WIDTH = 11
-STANDARD_PAGE = re.compile(r"body '<!doctype html>\\n<html lang=en>\\n<title>(?P<code>\d{3}) ")
 
 
 def render(result: SubmissionResult, style: Style = PLAIN) -> str:
@@ -136,37 +134,24 @@ def example_in_words(example: str) -> str:
 
 
 def _actual(details: dict[str, str]) -> str | None:
-    """The actual response, with Flask's standard error pages named, not shown:
-    what they mean says more than their HTML."""
+    """The actual response, with Flask's standard error page named, not shown (the judge
+    says which page in ``standard_page``): what it means says more than its HTML."""
     actual = details.get("actual")
-    if not actual:
+    page = details.get("standard_page")
+    if not actual or not page:
         return actual
+    code, _, name = page.partition(" ")
     raised = "on purpose" if details.get("expected_crash") else "yes" if details.get("traceback") else ""
-    return "\n".join(_standard_page(line, raised) or line for line in actual.splitlines())
-
-
-def _standard_page(line: str, raised: str) -> str | None:
-    """What a ``body '...'`` line means when it is exactly Flask's page for its status;
-    ``raised`` is "yes" when the learner's code raised, "on purpose" when it was asked to."""
-    match = STANDARD_PAGE.match(line)
-    if not match:
-        return None
-    # Here, not at the top: werkzeug costs ~0.05 s to import, and most reports need it not.
-    from werkzeug.exceptions import default_exceptions
-
-    error = default_exceptions.get(int(match["code"]))
-    page = error() if error is not None else None
-    if page is None or line != f"body {quote(page.get_body())}":
-        return None
     meaning = {
-        404: " (no route matches this URL)",
-        405: " (the route exists, but not for this method)",
-        500: {
+        "404": " (no route matches this URL)",
+        "405": " (the route exists, but not for this method)",
+        "500": {
             "yes": ", because your code raised an exception (below)",
             "on purpose": ": the exception below was raised on purpose, and no 500 handler answered it",
         }.get(raised, ""),
-    }.get(page.code or 0, "")
-    return f"body: Flask's standard {page.name} page{meaning}"
+    }.get(code, "")
+    named = f"body: Flask's standard {name} page{meaning}"
+    return "\n".join(named if line.startswith("body ") else line for line in actual.splitlines())
 
 
 def _field(style: Style, label: str, text: str) -> str:

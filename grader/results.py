@@ -17,7 +17,7 @@ from grader import __version__
 from grader.exercise import Exercise
 from grader.sandbox.policy import Layer
 
-SCHEMA_VERSION = "1.5"  # 1.1 details.reproduce; 1.2 cached; 1.3 summary; 1.4 details.expected_crash; 1.5 guarantees
+SCHEMA_VERSION = "1.6"  # 1.1 details.reproduce; 1.2 cached; 1.3 summary; 1.4 details.expected_crash; 1.5 guarantees; 1.6 details.standard_page
 #: A check's status: passed; failed (the app answered wrongly); error (it could not be
 #: examined); timeout (it did not answer in time).
 CheckStatus = Literal["passed", "failed", "error", "timeout"]

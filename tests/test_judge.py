@@ -242,7 +242,7 @@ def test_the_json_output_validates_against_the_documented_schema(course, tmp_pat
     data = json.loads(result.to_json())
     jsonschema.validate(data, schema())
     assert SubmissionResult.from_dict(data).to_dict() == data
-    assert data["schema_version"] == "1.5"
+    assert data["schema_version"] == "1.6"
     assert {name: kept["met"] for name, kept in data["sandbox"].items()} == dict.fromkeys(GUARANTEE_NAMES, True)
 
 

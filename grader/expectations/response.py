@@ -282,6 +282,7 @@ class ResponseExpectation:
             request=self._story(),
             expected=expected,
             actual=self._actual(),
+            standard_page=self._standard_page(),
             learner_traceback=traceback,
             reproduce=curl_commands(self.response.request),
             reason="raised" if traceback else reason,
@@ -290,11 +291,17 @@ class ResponseExpectation:
 
     def _status_reason(self) -> str:
         """``route`` for Flask's own 404 or 405 page (no view matched), else ``status``."""
-        response = self.response
-        error = default_exceptions.get(response.status_code)
-        if response.status_code in (404, 405) and error is not None and response.text == error().get_body():
+        if self.response.status_code in (404, 405) and self._standard_page():
             return "route"
         return "status"
+
+    def _standard_page(self) -> str:
+        """``404 Not Found`` when the body is exactly Flask's own page for its status, else ""."""
+        error = default_exceptions.get(self.response.status_code)
+        page = error() if error is not None else None
+        if page is None or self.response.text != page.get_body():
+            return ""
+        return f"{page.code} {page.name}"
 
     @property
     def _request_line(self) -> str:

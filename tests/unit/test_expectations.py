@@ -91,3 +91,22 @@ def test_element_failure_without_any_such_element():
 def test_json_failure_says_what_json_was_wanted():
     error = failure(lambda: expect(response("<p>oops</p>")).json(where=lambda data: True, describe='{"error": "..."}'))
     assert error.expected == 'Content-Type: application/json, {"error": "..."}'
+
+
+def test_flasks_own_error_page_is_named_structurally_and_the_report_names_it():
+    from werkzeug.exceptions import NotFound
+
+    from grader.report import _actual
+
+    standard = failure(lambda: expect(response(NotFound().get_body(), status=404)).status(200))
+    assert standard.details()["standard_page"] == "404 Not Found"
+    assert standard.reason == "route"  # no view matched: a route is missing, not a status wrong
+    assert (
+        _actual(standard.details())
+        == "404\nContent-Type: text/html; charset=utf-8\nbody: Flask's standard Not Found page (no route matches this URL)"
+    )
+
+    # The learner's own 404 page, however like Flask's, is shown as it is.
+    own = failure(lambda: expect(response(NotFound().get_body() + " ", status=404)).status(200))
+    assert "standard_page" not in own.details() and own.reason == "status"
+    assert _actual(own.details()) == own.details()["actual"]
