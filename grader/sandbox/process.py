@@ -497,11 +497,14 @@ class WorkerProcess:
         """Return once a reply starts to arrive; TimeoutError when the worker has used
         ``budget`` seconds of CPU time meanwhile (of wall-clock time where that cannot be
         read), or at the wall-clock ``backstop``."""
-        started, cpu_start = time.monotonic(), cpu_seconds(self.pid)
-        if from_start and cpu_start is not None:
-            cpu_start = 0.0
+        started, now = time.monotonic(), cpu_seconds(self.pid)
+        cpu_start: float | None = None
+        used = 0.0
+        if now is not None:  # one reading per exchange, while the worker answers at once
+            self._cpu = now
+            cpu_start = 0.0 if from_start else now
+            used = now - cpu_start
         while True:
-            used = time.monotonic() - started if cpu_start is None else self.cpu_used() - cpu_start
             wait = min(budget - used, backstop - time.monotonic())
             if wait <= 0:
                 raise TimeoutError("the worker used its time")
@@ -510,6 +513,7 @@ class WorkerProcess:
             # overshoot by as many times as it has threads busy, until the next look).
             if select.select([self.sock], [], [], max(wait, 0.01))[0]:
                 return
+            used = time.monotonic() - started if cpu_start is None else self.cpu_used() - cpu_start
 
     def output_tail(self, limit: int = 2000) -> str:
         """The end of what the learner's code printed (never parsed, only shown)."""
