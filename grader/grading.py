@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from grader import schedule
 from grader.cache import Cache, cacheable
 from grader.cache import key as cache_key
 from grader.course import Course, unknown_exercise
@@ -164,15 +165,22 @@ def _judge_in_parallel(
     cancel: threading.Event | None,
     policy: Policy,
 ) -> list[Judged]:
-    """Split ``ids`` into at most ``jobs`` contiguous runs of about equal size, one judge each."""
-    jobs = max(1, min(jobs, len(ids)))
+    """Grade ``ids`` with at most ``jobs`` judges, the work balanced by what each exercise
+    cost last time (:mod:`grader.schedule`)."""
     if not ids:
         return []
-    if jobs == 1:
-        return [run_judge(course, root, ids, timeout, cancel, policy)]
-    chunks = [ids[len(ids) * k // jobs : len(ids) * (k + 1) // jobs] for k in range(jobs)]
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lambda chunk: run_judge(course, root, chunk, timeout, cancel, policy), chunks))
+    keys = {exercise.id: schedule.cost_key(exercise) for exercise in course.exercises()}
+    if min(jobs, len(ids)) == 1:
+        judged = [run_judge(course, root, ids, timeout, cancel, policy)]
+    else:
+        kept = schedule.load(hypothesis_cache().parent)
+        costs = {i: kept[keys[i]] for i in ids if keys[i] in kept}
+        shares = schedule.split(ids, jobs, costs)
+        with ThreadPoolExecutor(max_workers=len(shares)) as pool:
+            judged = list(pool.map(lambda share: run_judge(course, root, share, timeout, cancel, policy), shares))
+    seconds = {keys[i]: s for one in judged for i, s in one.seconds.items() if i not in one.faults}
+    schedule.remember(hypothesis_cache().parent, seconds)
+    return judged
 
 
 def hypothesis_cache() -> Path:

@@ -174,7 +174,7 @@ class Judge:
         faults = watcher.faults | {run.exercise.id for run in runs if run.collect_error}
         kept = {guarantee.name: guarantee.to_dict() for guarantee in guarantees(self.layers)} if by_folder else {}
         result = SubmissionResult(str(root), exercises, time.monotonic() - started, kept)
-        return Judged(result, self.layers, faults)
+        return Judged(result, self.layers, faults, {run.exercise.id: round(run.seconds, 3) for run in runs})
 
 
 class FaultPlugin:

@@ -73,6 +73,7 @@ class ExerciseRun:
     collect_error: str = ""
     outcomes: dict[str, Outcome] = field(default_factory=dict)
     selectors: dict[str, str] = field(default_factory=dict)  # check name -> "path::function", to run it again
+    seconds: float = 0.0  # its checks' time, setup and teardown included: a cost for scheduling, never a result
 
 
 @dataclass
@@ -235,6 +236,7 @@ def record(run: ExerciseRun, item: pytest.Function, call: pytest.CallInfo[None])
     """Keep the first non-passing outcome of each check (parametrized items share one)."""
     name = item.originalname[len(CHECK_PREFIX) :]
     run.selectors[name] = f"{item.path}::{item.originalname}"
+    run.seconds += call.duration
     previous = run.outcomes.get(name)
     if previous is not None and previous.status != "passed":
         return

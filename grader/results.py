@@ -197,15 +197,19 @@ class Judged:
     result: SubmissionResult
     layers: dict[str, Layer]
     faults: set[str] = field(default_factory=set)
+    #: Seconds each exercise's checks took: for scheduling the next grading, never in a result.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "result": self.result.to_dict(),
             "layers": {name: asdict(layer) for name, layer in self.layers.items()},
             "faults": sorted(self.faults),
+            "seconds": self.seconds,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Judged:
         layers = {name: Layer(**layer) for name, layer in data["layers"].items()}
-        return cls(SubmissionResult.from_dict(data["result"]), layers, set(data["faults"]))
+        seconds = {str(name): float(value) for name, value in data.get("seconds", {}).items()}
+        return cls(SubmissionResult.from_dict(data["result"]), layers, set(data["faults"]), seconds)

@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from grader.grading import grade
+from grader.grading import grade, run_judge
 from grader.results import SubmissionResult, schema
 from grader.sandbox.cputime import BACKSTOP
 from grader.sandbox.policy import GUARANTEE_NAMES
@@ -223,12 +223,12 @@ def about():
     assert by_name["about"].status == "passed"
 
 
-def test_grading_twice_gives_identical_json(course, tmp_path):
+def test_grading_twice_gives_identical_json_however_the_judges_share_it(course, tmp_path):
     source = solution("03_dynamic_routes").replace("escape(name)", "name")  # fails a property
     root = write_submission(
         tmp_path, {"03_dynamic_routes/app.py": source, "04_converters/app.py": solution("04_converters")}
     )
-    first, second = (grade(course, root).to_dict() for _ in range(2))
+    first, second = (grade(course, root, jobs=jobs).to_dict() for jobs in (1, 2))
     first["duration"] = second["duration"] = 0
     assert first == second
     assert first["exercises"][2]["score"] < first["exercises"][2]["max_score"]
@@ -250,3 +250,10 @@ def test_the_documented_schema_is_the_shipped_one():
     documented = (Path(__file__).parent.parent / "docs" / "results.md").read_text(encoding="utf-8")
     for field in schema()["$defs"]["check"]["required"]:
         assert f"`{field}`" in documented, field
+
+
+def test_the_judge_reports_what_each_exercise_cost_for_the_next_schedule_never_in_the_result(course):
+    judged = run_judge(course, course.solutions_dir, ["01_app_instance", "16_notes_api"], timeout=120)
+    assert set(judged.seconds) == {"01_app_instance", "16_notes_api"}
+    assert 0 < judged.seconds["01_app_instance"] < judged.seconds["16_notes_api"]  # 3 checks against a state machine
+    assert "seconds" not in judged.result.to_json()
