@@ -8,6 +8,7 @@ one :class:`WarmJudge` instead, which grades an exercise in the time of its chec
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +52,7 @@ def grade(
     jobs: int = 1,
     policy: Policy = Policy(),
     cache: Cache | None = None,
+    judge_turn: JudgeTurn | None = None,
 ) -> SubmissionResult:
     """Grade the exercises ``names`` (all when None) of the submission under ``root``.
 
@@ -59,6 +62,8 @@ def grade(
     ``policy`` says how learner code is sandboxed (``require`` for batch grading).
     With a ``cache``, results kept for the same inputs are taken from it, and new
     ones kept in it; an exercise another thread is grading is waited for.
+    ``judge_turn``, a place among the threads of a batch, bounds the judges running at
+    once (a thread that only waits for another's results holds none).
     """
     started = time.monotonic()
     selection = course.select(names)
@@ -69,7 +74,7 @@ def grade(
     sandbox: dict[str, dict[str, Any]] = {}  # the guarantees, as any judge of this grading had them
     todo = lookup.todo([by_id[i] for i in ids]) if lookup else ids
     try:
-        for done in _judge_in_parallel(course, root, todo, timeout, jobs, cancel, policy):
+        for done in _judge_in_parallel(course, root, todo, timeout, jobs, cancel, policy, judge_turn):
             judged.update((exercise.id, exercise) for exercise in done.result.exercises)
             sandbox = sandbox or done.result.sandbox
             if lookup:
@@ -77,12 +82,14 @@ def grade(
     finally:
         if lookup:
             lookup.release()
+        if judge_turn is not None:
+            judge_turn.passed()
     if lookup:
         judged.update(lookup.hits)
         # Duplicates another thread graded meanwhile; whatever it could not keep is graded here.
         rest = [i for i in lookup.wait(cancel) if i not in lookup.hits]
         judged.update(lookup.hits)
-        for done in _judge_in_parallel(course, root, rest, timeout, jobs, cancel, policy):
+        for done in _judge_in_parallel(course, root, rest, timeout, jobs, cancel, policy, judge_turn):
             judged.update((exercise.id, exercise) for exercise in done.result.exercises)
             sandbox = sandbox or done.result.sandbox
     if not sandbox and lookup and lookup.hits:  # as the judges that graded the kept results had it
@@ -164,6 +171,7 @@ def _judge_in_parallel(
     jobs: int,
     cancel: threading.Event | None,
     policy: Policy,
+    judge_turn: JudgeTurn | None = None,
 ) -> list[Judged]:
     """Grade ``ids`` with at most ``jobs`` judges, the work balanced by what each exercise
     cost last time (:mod:`grader.schedule`)."""
@@ -171,13 +179,18 @@ def _judge_in_parallel(
         return []
     keys = {exercise.id: schedule.cost_key(exercise) for exercise in course.exercises()}
     if min(jobs, len(ids)) == 1:
-        judged = [run_judge(course, root, ids, timeout, cancel, policy)]
+        judged = [run_judge(course, root, ids, timeout, cancel, policy, judge_turn=judge_turn)]
     else:
         kept = schedule.load(hypothesis_cache().parent)
         costs = {i: kept[keys[i]] for i in ids if keys[i] in kept}
         shares = schedule.split(ids, jobs, costs)
         with ThreadPoolExecutor(max_workers=len(shares)) as pool:
-            judged = list(pool.map(lambda share: run_judge(course, root, share, timeout, cancel, policy), shares))
+            judged = list(
+                pool.map(
+                    lambda share: run_judge(course, root, share, timeout, cancel, policy, judge_turn=judge_turn),
+                    shares,
+                )
+            )
     seconds = {keys[i]: s for one in judged for i, s in one.seconds.items() if i not in one.faults}
     schedule.remember(hypothesis_cache().parent, seconds)
     return judged
@@ -219,12 +232,85 @@ def run_judge(
     cancel: threading.Event | None = None,
     policy: Policy = Policy(),
     extra_env: dict[str, str] | None = None,
+    judge_turn: JudgeTurn | None = None,
 ) -> Judged:
     """Run the judge process; a crash or a timeout becomes an error result, never an exception.
 
     ``extra_env`` adds to (or replaces) the judge's environment: ``flask-grader validate``
-    grades under another ``PYTHONHASHSEED`` and check order to find flaky checks.
+    grades under another ``PYTHONHASHSEED`` and check order to find flaky checks. With
+    ``judge_turn`` it starts when its turn comes (the time limit counts from then).
     """
+    if judge_turn is None:
+        return _run_judge(course, root, ids, timeout, cancel, policy, extra_env)
+    with judge_turn.held(cancel):
+        return _run_judge(course, root, ids, timeout, cancel, policy, extra_env)
+
+
+class JudgeSlots:
+    """At most ``count`` judges at once among a batch's threads, handed out in the batch's
+    order (``ranks``, the schedule's): more threads than judges run, so that a learner
+    waiting for another's results holds no judge, yet no later submission takes a judge
+    while an earlier one is still getting ready to ask for it."""
+
+    def __init__(self, count: int, ranks: int) -> None:
+        self._free = count
+        self._unserved = set(range(ranks))  # neither given a judge yet nor done without one
+        self._changed = threading.Condition()
+
+    def turn(self, rank: int) -> JudgeTurn:
+        return JudgeTurn(self, rank)
+
+    def _take(self, rank: int, cancel: threading.Event | None) -> None:
+        with self._changed:
+            while not (self._free and (rank not in self._unserved or rank == min(self._unserved))):
+                if cancel is not None and cancel.is_set():
+                    raise GradingCancelled
+                self._changed.wait(0.25)
+            self._free -= 1
+            self._served(rank)
+
+    def _served(self, rank: int) -> None:
+        self._unserved.discard(rank)
+        self._changed.notify_all()
+
+    def _give_back(self) -> None:
+        with self._changed:
+            self._free += 1
+            self._changed.notify_all()
+
+
+@dataclass(frozen=True)
+class JudgeTurn:
+    """One submission's place in :class:`JudgeSlots`."""
+
+    slots: JudgeSlots
+    rank: int
+
+    @contextlib.contextmanager
+    def held(self, cancel: threading.Event | None) -> Iterator[None]:
+        """A judge while in the block; GradingCancelled when ``cancel`` is set first."""
+        self.slots._take(self.rank, cancel)
+        try:
+            yield
+        finally:
+            self.slots._give_back()
+
+    def passed(self) -> None:
+        """This submission asks for no judge now (it waits for others' results, or is done):
+        those after it need not wait for it."""
+        with self.slots._changed:
+            self.slots._served(self.rank)
+
+
+def _run_judge(
+    course: Course,
+    root: Path,
+    ids: list[str],
+    timeout: float,
+    cancel: threading.Event | None,
+    policy: Policy,
+    extra_env: dict[str, str] | None,
+) -> Judged:
     with tempfile.TemporaryDirectory(prefix="flask-grader-job-") as tmp:
         # Workers that run as their own uid must reach their folders in here.
         os.chmod(tmp, 0o711)

@@ -172,7 +172,7 @@ class Judge:
             self.interrupted = code == pytest.ExitCode.INTERRUPTED
         exercises = [assemble(run) for run in runs]
         faults = watcher.faults | {run.exercise.id for run in runs if run.collect_error}
-        kept = {guarantee.name: guarantee.to_dict() for guarantee in guarantees(self.layers)} if by_folder else {}
+        kept = {guarantee.name: guarantee.to_dict() for guarantee in guarantees(self.layers)}
         result = SubmissionResult(str(root), exercises, time.monotonic() - started, kept)
         return Judged(result, self.layers, faults, {run.exercise.id: round(run.seconds, 3) for run in runs})
 

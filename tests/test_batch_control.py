@@ -77,6 +77,34 @@ def test_a_submission_past_the_time_limit_is_recorded_and_the_batch_goes_on(tmp_
     assert list((tmp_path / "tmp").iterdir()) == []  # nothing left behind by the killed judge
 
 
+def test_a_copy_of_finished_work_comes_from_the_cache_while_the_only_judge_is_busy(tmp_path):
+    # -j 1: one judge at a time, but a learner whose files were graded already holds
+    # none, so c-copy is done while b-slow's judge runs, not after it.
+    name = unique_name()
+    submissions = write_submission(tmp_path / "class", {"a-first/01_app_instance/app.py": solution("01_app_instance")})
+    out = tmp_path / "out"
+    _, err = start_batch(submissions, out, tmp_path / "tmp", "-j", "1").communicate(timeout=120)
+    assert (out / "results" / "a-first.json").is_file(), err
+    write_submission(
+        submissions,
+        {
+            "b-slow/01_app_instance/app.py": SLOW_IMPORT.format(name=name, seconds=60),
+            "c-copy/01_app_instance/app.py": solution("01_app_instance"),
+        },
+    )
+    batch = start_batch(submissions, out, tmp_path / "tmp", "-j", "1")  # a-first is kept: b-slow, then c-copy
+    try:
+        wait_for(lambda: live_tasks_named(name))  # b-slow is being graded
+        wait_for(lambda: (out / "results" / "c-copy.json").is_file(), 30)
+        assert live_tasks_named(name), "b-slow's judge was still running"
+        copy = SubmissionResult.load(out / "results" / "c-copy.json")
+        assert copy.exercises[0].cached and copy.exercises[0].passed
+    finally:
+        batch.send_signal(signal.SIGINT)
+        batch.communicate(timeout=60)
+    wait_for(lambda: not live_tasks_named(name), 10)
+
+
 def test_an_interrupted_batch_keeps_finished_results_and_resumes(tmp_path):
     name = unique_name()
     submissions = write_submission(
@@ -84,7 +112,8 @@ def test_an_interrupted_batch_keeps_finished_results_and_resumes(tmp_path):
         {
             "a-quick/01_app_instance/app.py": solution("01_app_instance"),
             "b-slow/01_app_instance/app.py": SLOW_IMPORT.format(name=name, seconds=60),
-            "c-never/01_app_instance/app.py": solution("01_app_instance"),
+            # Its own files (a copy of a-quick's would come from the cache, with no judge to wait for).
+            "c-never/01_app_instance/app.py": solution("01_app_instance") + "\n# c-never's own\n",
         },
     )
     out = tmp_path / "out"

@@ -53,7 +53,7 @@ from grader.classroom import regrade as regrades
 from grader.classroom.imports import detect, learner_key, stage
 from grader.classroom.submissions import Submission, discover, grade_submission
 from grader.course import Course
-from grader.grading import GradingCancelled
+from grader.grading import GradingCancelled, JudgeSlots, JudgeTurn
 from grader.results import SubmissionResult, errored
 from grader.sandbox.policy import Policy
 
@@ -279,10 +279,17 @@ def run_batch(
     for learner in sorted(resumed):
         on_done(learner)
     cancel = threading.Event()
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    # ``jobs`` judges at a time, and twice as many submissions under way: one whose files
+    # another learner's judge is grading waits for that result without holding a judge
+    # (in a class that shares files, a core would otherwise idle while it waits).
+    planned = schedule(todo, out, jobs)
+    slots = JudgeSlots(max(1, jobs), len(planned))
+    with ThreadPoolExecutor(max_workers=2 * max(1, jobs)) as pool:
         futures = [
-            pool.submit(_grade_and_save, course, s, exercise_ids, timeout, cancel, out, policy, judges, cache)
-            for s, judges in schedule(todo, out, jobs)
+            pool.submit(
+                _grade_and_save, course, s, exercise_ids, timeout, cancel, out, policy, judges, cache, slots.turn(rank)
+            )
+            for rank, (s, judges) in enumerate(planned)
         ]
         try:
             for future in as_completed(futures):
@@ -344,13 +351,24 @@ def _grade_and_save(
     policy: Policy,
     judges: int,
     cache: Cache | None,
+    judge_turn: JudgeTurn,
 ) -> str:
     try:
         result = grade_submission(
-            course, submission, exercise_ids, timeout=timeout, cancel=cancel, policy=policy, jobs=judges, cache=cache
+            course,
+            submission,
+            exercise_ids,
+            timeout=timeout,
+            cancel=cancel,
+            policy=policy,
+            jobs=judges,
+            cache=cache,
+            judge_turn=judge_turn,
         )
     except GradingCancelled:
         return submission.learner
+    finally:
+        judge_turn.passed()  # whatever became of it, those after it need not wait
     result.save(_result_path(out, submission.learner))
     return submission.learner
 

@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from grader.cache import Cache
 from grader.course import Course, submission_folder
 from grader.exercise import FOLDER, Exercise
-from grader.grading import GradingCancelled, grade
+from grader.grading import GradingCancelled, JudgeTurn, grade
 from grader.results import SubmissionResult, errored
 from grader.sandbox import nofollow
 from grader.sandbox.policy import Policy
@@ -91,9 +91,11 @@ def grade_submission(
     policy: Policy = Policy(),
     jobs: int = 1,
     cache: Cache | None = None,
+    judge_turn: JudgeTurn | None = None,
 ) -> SubmissionResult:
     """Grade one learner; a submission that cannot be opened scores zero with the reason.
-    ``jobs`` judges share its exercises; ``cache`` as for :func:`grader.grading.grade`."""
+    ``jobs`` judges share its exercises; ``cache`` and ``judge_turn`` as for
+    :func:`grader.grading.grade`."""
     exercises = [exercise for exercise in course.exercises() if exercise.id in exercise_ids]
     blocked = dict(submission.exercise_problems)
     try:
@@ -104,7 +106,15 @@ def grade_submission(
             result = SubmissionResult(submission.learner, [])
             if wanted:
                 result = grade(
-                    course, root, wanted, timeout=timeout, cancel=cancel, policy=policy, jobs=jobs, cache=cache
+                    course,
+                    root,
+                    wanted,
+                    timeout=timeout,
+                    cancel=cancel,
+                    policy=policy,
+                    jobs=jobs,
+                    cache=cache,
+                    judge_turn=judge_turn,
                 )
             graded = {exercise.id: exercise for exercise in result.exercises}
             ordered = [graded.get(e.id) or errored(e, blocked.get(e.id, "")) for e in exercises]
