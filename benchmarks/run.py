@@ -242,10 +242,12 @@ def generate_class(course: Course, folder: Path, size: int, realistic: bool) -> 
 
     Distinct: every learner's ``app.py`` differs from every other (a comment naming the
     learner), so nothing is graded once for two. Realistic: the starters are untouched
-    (alike across the class) and each solution is shared by three learners."""
+    (alike across the class) and each solution is shared by three learners (a group of
+    three hands in the same files). Both classes leave the same exercises at their starters."""
     for learner in range(size):
         for exercise in course.exercises():
-            starter = (learner + exercise.order) % 3 == 0
+            # By group, not by learner: by learner, two of a group's three had each solution.
+            starter = (learner // 3 + exercise.order) % 3 == 0
             source = course.exercises_dir if starter else course.solutions_dir
             for name in exercise.files:
                 target = folder / f"learner-{learner:03}" / exercise.id / name
