@@ -261,7 +261,7 @@ def decode(payload: bytes, *expected: type) -> Any:
     tag = data.pop("tag", None)
     for cls in expected:
         if cls.__name__ == tag:
-            return _build(cls, data, tag)
+            return _builder(cls)(data, tag)
     names = ", ".join(cls.__name__ for cls in expected)
     raise ProtocolError(f"expected {names}, got {str(tag)[:40]!r}")
 
@@ -285,14 +285,10 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 # Decoding walks each message against its class's type hints. The walk is worked out
 # once per type (a function per hint, kept): the judge and every worker decode a
-# message per request, thousands in a grading, and reading the hints each time cost
-# about a third of a request's round trip.
+# message per request, thousands in a grading, and reading the hints each time was
+# most of the protocol's own cost (a round trip: 0.40 ms before, 0.38 ms after).
 
 Decoder = Callable[[Any, str], Any]
-
-
-def _build(cls: type, data: dict[str, Any], where: str) -> Any:
-    return _builder(cls)(data, where)
 
 
 @functools.cache
